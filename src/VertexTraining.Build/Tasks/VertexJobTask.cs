@@ -1,0 +1,87 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using VertexTraining.Core.Configuration;
+using VertexTraining.Core.Diagnostics;
+
+namespace VertexTraining.Build.Tasks;
+
+/// <summary>
+/// Base of the tasks that read a job declaration: it only copies MSBuild inputs into
+/// <see cref="JobInputs"/>, so the mapping itself stays in VertexTraining.Core.
+/// </summary>
+public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
+{
+    /// <summary>The Vertex* properties: item identity is the property name, metadata <c>Value</c> its value.</summary>
+    [Required]
+    public ITaskItem[] Properties { get; set; } = [];
+
+    /// <summary>@(VertexArg).</summary>
+    public ITaskItem[] Args { get; set; } = [];
+
+    /// <summary>@(VertexEnvironmentVariable).</summary>
+    public ITaskItem[] EnvironmentVariables { get; set; } = [];
+
+    /// <summary>@(VertexLabel).</summary>
+    public ITaskItem[] Labels { get; set; } = [];
+
+    /// <summary>@(VertexWorkerPool).</summary>
+    public ITaskItem[] WorkerPools { get; set; } = [];
+
+    /// <summary>@(VertexMetric).</summary>
+    public ITaskItem[] Metrics { get; set; } = [];
+
+    /// <summary>@(VertexHyperparameter).</summary>
+    public ITaskItem[] Hyperparameters { get; set; } = [];
+
+    /// <summary>Builds the MSBuild-independent view of the declaration.</summary>
+    protected JobInputs ReadInputs()
+    {
+        var inputs = new JobInputs();
+        foreach (var property in Properties)
+        {
+            inputs.Set(property.ItemSpec, property.GetMetadata("Value"));
+        }
+
+        AddItems(inputs, VertexItem.Arg, Args);
+        AddItems(inputs, VertexItem.EnvironmentVariable, EnvironmentVariables);
+        AddItems(inputs, VertexItem.Label, Labels);
+        AddItems(inputs, VertexItem.WorkerPool, WorkerPools);
+        AddItems(inputs, VertexItem.Metric, Metrics);
+        AddItems(inputs, VertexItem.Hyperparameter, Hyperparameters);
+        return inputs;
+    }
+
+    /// <summary>Logs each diagnostic with its code; returns true when none is an error.</summary>
+    protected bool Report(IEnumerable<VertexDiagnostic> diagnostics)
+    {
+        var ok = true;
+        foreach (var d in diagnostics)
+        {
+            if (d.IsWarning)
+            {
+                Log.LogWarning(null, d.Code, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, d.Message);
+            }
+            else
+            {
+                Log.LogError(null, d.Code, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, d.Message);
+                ok = false;
+            }
+        }
+
+        return ok;
+    }
+
+    private static void AddItems(JobInputs inputs, string itemType, ITaskItem[] items)
+    {
+        foreach (var item in items)
+        {
+            var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string name in item.MetadataNames)
+            {
+                metadata[name] = item.GetMetadata(name);
+            }
+
+            inputs.Add(itemType, item.ItemSpec, [.. metadata.Select(m => (m.Key, m.Value))]);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text;
+using Microsoft.Build.Framework;
+using VertexTraining.Core.Configuration;
+using VertexTraining.Core.Diagnostics;
+
+namespace VertexTraining.Build.Tasks;
+
+/// <summary>Writes job-request.json: the exact Vertex request body, its image pinned by digest.</summary>
+public sealed class WriteVertexJobRequest : VertexJobTask
+{
+    /// <summary>The pushed image as <c>registry/repository</c> (no tag).</summary>
+    [Required]
+    public string ImageName { get; set; } = "";
+
+    /// <summary>The manifest digest the SDK produced (GeneratedContainerDigest), <c>sha256:...</c>.</summary>
+    public string? ImageDigest { get; set; }
+
+    /// <summary>Where to write the document.</summary>
+    [Required]
+    public string OutputFile { get; set; } = "";
+
+    /// <summary>The image reference written into every pool that runs our image.</summary>
+    [Output]
+    public string? ImageUri { get; private set; }
+
+    /// <summary>CustomJob or HyperparameterTuningJob.</summary>
+    [Output]
+    public string? JobKind { get; private set; }
+
+    /// <summary>The REST collection: customJobs or hyperparameterTuningJobs.</summary>
+    [Output]
+    public string? Collection { get; private set; }
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        if (string.IsNullOrWhiteSpace(ImageDigest) || !ImageDigest.StartsWith("sha256:", StringComparison.Ordinal))
+        {
+            Log.LogError(null, DiagnosticCodes.MissingImageDigest, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+                $"The container build returned no image digest ('{ImageDigest}'); the job must pin its image by digest. Check the PublishContainer output above.");
+            return false;
+        }
+
+        ImageUri = $"{ImageName}@{ImageDigest}";
+        var result = JobDocumentBuilder.Build(ReadInputs(), ImageUri);
+        if (!Report(result.Diagnostics) || result.Document is null)
+        {
+            return false;
+        }
+
+        Collection = result.Document.Collection;
+        JobKind = result.Document.IsTuningJob ? "HyperparameterTuningJob" : "CustomJob";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(OutputFile))!);
+            File.WriteAllText(OutputFile, result.Document.ToJson() + "\n", new UTF8Encoding(false));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.LogError(null, DiagnosticCodes.DocumentWriteFailed, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+                $"Could not write the job document to {OutputFile}: {ex.Message}");
+            return false;
+        }
+
+        return true;
+    }
+}

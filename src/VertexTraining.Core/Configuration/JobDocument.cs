@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using VertexTraining.Core.Api;
+using VertexTraining.Core.Serialization;
+
+namespace VertexTraining.Core.Configuration;
+
+/// <summary>
+/// The one job document: the exact Vertex v1 request body, a CustomJob or a HyperparameterTuningJob.
+/// Cloud submission POSTs <see cref="ToJson"/> unchanged; local execution interprets the same object.
+/// </summary>
+public sealed class JobDocument
+{
+    private JobDocument(CustomJob? customJob, HyperparameterTuningJob? tuningJob)
+    {
+        CustomJob = customJob;
+        TuningJob = tuningJob;
+    }
+
+    public CustomJob? CustomJob { get; }
+
+    public HyperparameterTuningJob? TuningJob { get; }
+
+    public bool IsTuningJob => TuningJob is not null;
+
+    /// <summary>The REST collection the document is created in.</summary>
+    public string Collection => IsTuningJob ? "hyperparameterTuningJobs" : "customJobs";
+
+    public string DisplayName => (CustomJob?.DisplayName ?? TuningJob?.DisplayName)!;
+
+    /// <summary>The job spec (for a tuning job: the spec every trial runs).</summary>
+    public CustomJobSpec Spec => (CustomJob?.JobSpec ?? TuningJob?.TrialJobSpec)!;
+
+    public SortedDictionary<string, string> Labels =>
+        (CustomJob is not null ? CustomJob.Labels ??= [] : TuningJob!.Labels ??= [])!;
+
+    public static JobDocument ForCustomJob(CustomJob job) => new(job, null);
+
+    public static JobDocument ForTuningJob(HyperparameterTuningJob job) => new(null, job);
+
+    public string ToJson() => IsTuningJob ? VertexJson.Serialize(TuningJob) : VertexJson.Serialize(CustomJob);
+
+    /// <summary>Reads a saved job-request.json; a studySpec makes it a tuning job.</summary>
+    public static JobDocument Parse(string json)
+    {
+        var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("The job document is not a JSON object.");
+        return node.ContainsKey("studySpec") || node.ContainsKey("trialJobSpec")
+            ? ForTuningJob(VertexJson.Deserialize<HyperparameterTuningJob>(json)!)
+            : ForCustomJob(VertexJson.Deserialize<CustomJob>(json)!);
+    }
+}

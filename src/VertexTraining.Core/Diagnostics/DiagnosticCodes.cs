@@ -1,0 +1,90 @@
+namespace VertexTraining.Core.Diagnostics;
+
+/// <summary>
+/// Every diagnostic code we emit. Ranges: VTX1xxx configuration, VTX2xxx image and registry,
+/// VTX3xxx authentication, VTX4xxx Vertex API, VTX5xxx local execution. Codes never change meaning.
+/// </summary>
+public static class DiagnosticCodes
+{
+    // Target and project.
+    public const string InvalidTarget = "VTX1001";
+    public const string MissingProject = "VTX1002";
+    public const string InvalidProject = "VTX1003";
+    public const string InvalidRegion = "VTX1004";
+    public const string InvalidArtifactRepository = "VTX1005";
+    public const string MissingRegistry = "VTX1006";
+    public const string InvalidBoolean = "VTX1007";
+    public const string InvalidApiEndpoint = "VTX1008";
+
+    // Display name and labels.
+    public const string InvalidDisplayName = "VTX1010";
+    public const string InvalidLabelKey = "VTX1011";
+    public const string InvalidLabelValue = "VTX1012";
+    public const string TooManyLabels = "VTX1013";
+    public const string DuplicateLabel = "VTX1014";
+
+    // Machines and accelerators.
+    public const string InvalidMachineType = "VTX1020";
+    public const string UnknownAcceleratorType = "VTX1021";
+    public const string AcceleratorNotOnMachineType = "VTX1022";
+    public const string InvalidAcceleratorCount = "VTX1023";
+    public const string AcceleratorCountWithoutType = "VTX1024";
+    public const string MachineTypeNeedsAccelerator = "VTX1025";
+    public const string InvalidBootDiskSize = "VTX1026";
+    public const string InvalidBootDiskType = "VTX1027";
+
+    // Replicas and worker pools.
+    public const string InvalidReplicaCount = "VTX1030";
+    public const string UnknownWorkerPool = "VTX1031";
+    public const string DuplicateWorkerPool = "VTX1032";
+    public const string PrimaryPoolReplicaCount = "VTX1033";
+    public const string MissingPrimaryPool = "VTX1034";
+    public const string ReplicaCountWithWorkerPools = "VTX1035";
+    public const string TpuReplicaCount = "VTX1036";
+
+    // Scheduling.
+    public const string InvalidDuration = "VTX1040";
+    public const string InvalidSchedulingStrategy = "VTX1041";
+    public const string MaxWaitWithoutFlexStart = "VTX1042";
+
+    // Container arguments and environment.
+    public const string TooManyEnvironmentVariables = "VTX1050";
+    public const string InvalidEnvironmentVariableName = "VTX1051";
+    public const string DuplicateEnvironmentVariable = "VTX1052";
+    public const string ArgumentsTooLong = "VTX1053";
+
+    // Pass-through resources.
+    public const string InvalidGcsUri = "VTX1060";
+    public const string InvalidServiceAccount = "VTX1061";
+    public const string InvalidNetwork = "VTX1062";
+    public const string InvalidTensorboard = "VTX1063";
+    public const string InvalidKmsKeyName = "VTX1064";
+    public const string InvalidPersistentResourceId = "VTX1065";
+
+    // Hyperparameter tuning.
+    public const string MissingMetric = "VTX1070";
+    public const string InvalidMetricGoal = "VTX1071";
+    public const string InvalidMetricId = "VTX1072";
+    public const string InvalidParameterId = "VTX1073";
+    public const string DuplicateParameterId = "VTX1074";
+    public const string InvalidParameterType = "VTX1075";
+    public const string InvalidParameterRange = "VTX1076";
+    public const string InvalidParameterScale = "VTX1077";
+    public const string InvalidParameterValues = "VTX1078";
+    public const string InvalidTrialCount = "VTX1079";
+    public const string InvalidSearchAlgorithm = "VTX1080";
+    public const string GridNeedsFiniteParameters = "VTX1081";
+    public const string InvalidMeasurementSelection = "VTX1082";
+    public const string InvalidConditionalParameter = "VTX1083";
+    public const string MetricWithoutHyperparameters = "VTX1084";
+
+    // CUDA base image.
+    public const string UnknownCudaVersion = "VTX1090";
+    public const string UnknownCudaFlavor = "VTX1091";
+    public const string UnknownUbuntuVersion = "VTX1092";
+    public const string CudaFlavorNotAvailable = "VTX1093";
+
+    // Image and registry.
+    public const string MissingImageDigest = "VTX2001";
+    public const string DocumentWriteFailed = "VTX2002";
+}
