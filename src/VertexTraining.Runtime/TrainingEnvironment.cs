@@ -1,0 +1,265 @@
+using System.Globalization;
+
+namespace VertexTraining.Runtime;
+
+/// <summary>
+/// Where this replica runs and what it is: its worker pool and index, its rank among the training replicas,
+/// the hyperparameter tuning trial, and the output directories Vertex AI chose — read from the environment
+/// variables Vertex AI (or the local runner) sets in the training container.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Sources, in order of preference: <c>CLUSTER_SPEC</c> (set on every replica), <c>TF_CONFIG</c> (distributed
+/// jobs only), then plain variables (<c>CLOUD_ML_TRIAL_ID</c>, <c>AIP_*</c>, <c>CLOUD_ML_*</c>). Without any
+/// cluster description the process is treated as the single primary replica (rank 0 of 1), which is what a
+/// plain local <c>dotnet run</c> is.
+/// </para>
+/// <para>
+/// Rank convention: only training replicas have a rank. The primary (<c>workerpool0</c>) comes first, then
+/// the workers (<c>workerpool1</c>) in index order, so <see cref="WorldSize"/> is the number of replicas in
+/// pools 0 and 1. Parameter servers / Reduction Server replicas (<c>workerpool2</c>) and evaluators
+/// (<c>workerpool3</c>) do not join the training collective: their <see cref="Rank"/> is -1 and they are
+/// not counted in <see cref="WorldSize"/>.
+/// </para>
+/// </remarks>
+public sealed class TrainingEnvironment
+{
+    /// <summary>The variable holding the Vertex AI cluster description.</summary>
+    public const string ClusterSpecVariable = "CLUSTER_SPEC";
+
+    /// <summary>The variable holding the TensorFlow-style cluster description (distributed jobs only).</summary>
+    public const string TfConfigVariable = "TF_CONFIG";
+
+    /// <summary>The variable the local runner sets to <c>1</c>.</summary>
+    public const string LocalVariable = "VERTEX_TRAINING_LOCAL";
+
+    /// <summary>The variable holding the number of GPUs per replica requested for this pool.</summary>
+    public const string AcceleratorCountVariable = "VERTEX_ACCELERATOR_COUNT";
+
+    /// <summary>The variable holding the accelerator type requested for this pool, e.g. <c>NVIDIA_TESLA_T4</c>.</summary>
+    public const string AcceleratorTypeVariable = "VERTEX_ACCELERATOR_TYPE";
+
+    private const string ModelDirVariable = "AIP_MODEL_DIR";
+    private const string CheckpointDirVariable = "AIP_CHECKPOINT_DIR";
+    private const string TensorBoardLogDirVariable = "AIP_TENSORBOARD_LOG_DIR";
+    private const string JobIdVariable = "CLOUD_ML_JOB_ID";
+    private const string ProjectIdVariable = "CLOUD_ML_PROJECT_ID";
+    private const string TrialIdVariable = "CLOUD_ML_TRIAL_ID";
+
+    private readonly Func<string, string?> _getVariable;
+
+    private TrainingEnvironment(Func<string, string?> getVariable)
+    {
+        _getVariable = getVariable;
+
+        ClusterSpec = ParseCluster(ClusterSpecVariable);
+        TfConfig = ParseCluster(TfConfigVariable);
+        Pools = ClusterSpec?.Cluster ?? PoolsOf(TfConfig) ?? new Dictionary<string, IReadOnlyList<string>>().AsReadOnly();
+
+        var task = ClusterSpec?.TaskType is { } specType ? (Type: specType, ClusterSpec.TaskIndex)
+            : TfConfig?.TaskType is { } tfType ? (Type: WorkerPools.PoolNameOf(tfType), TfConfig.TaskIndex)
+            : (Type: WorkerPools.Primary, TaskIndex: 0);
+        TaskType = task.Type;
+        TaskIndex = task.TaskIndex;
+        Role = WorkerPools.RoleOf(TaskType);
+
+        TrialId = ClusterSpec?.Trial ?? TfConfig?.Trial ?? NonEmpty(TrialIdVariable);
+
+        ModelDir = NonEmpty(ModelDirVariable);
+        CheckpointDir = NonEmpty(CheckpointDirVariable);
+        TensorBoardLogDir = NonEmpty(TensorBoardLogDirVariable);
+        JobId = NonEmpty(JobIdVariable);
+        ProjectNumber = NonEmpty(ProjectIdVariable);
+
+        var description = ClusterSpec?.Environment ?? TfConfig?.Environment;
+        IsLocal = IsTrue(NonEmpty(LocalVariable)) || string.Equals(description, "local", StringComparison.OrdinalIgnoreCase);
+        IsOnVertex = !IsLocal && string.Equals(description, "cloud", StringComparison.OrdinalIgnoreCase);
+
+        AcceleratorType = NonEmpty(AcceleratorTypeVariable);
+        AcceleratorCount = ParseAcceleratorCount();
+    }
+
+    /// <summary>The environment of this process, read now.</summary>
+    /// <exception cref="TrainingEnvironmentException">A variable such as <c>CLUSTER_SPEC</c> holds a value that cannot be read.</exception>
+    public static TrainingEnvironment Current => FromLookup(Environment.GetEnvironmentVariable);
+
+    /// <summary>Reads the environment from a set of variables (for tests, or to describe another replica).</summary>
+    /// <param name="variables">Variable names and values; names are matched exactly.</param>
+    /// <exception cref="TrainingEnvironmentException">A variable holds a value that cannot be read.</exception>
+    public static TrainingEnvironment FromVariables(IReadOnlyDictionary<string, string> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        return FromLookup(name => variables.GetValueOrDefault(name));
+    }
+
+    /// <summary>Reads the environment through a lookup function.</summary>
+    /// <param name="getVariable">Returns a variable's value, or <see langword="null"/> when it is not set.</param>
+    /// <exception cref="TrainingEnvironmentException">A variable holds a value that cannot be read.</exception>
+    public static TrainingEnvironment FromLookup(Func<string, string?> getVariable)
+    {
+        ArgumentNullException.ThrowIfNull(getVariable);
+        return new TrainingEnvironment(getVariable);
+    }
+
+    /// <summary>The parsed <c>CLUSTER_SPEC</c>, or <see langword="null"/> when it is not set.</summary>
+    public ClusterSpec? ClusterSpec { get; }
+
+    /// <summary>The parsed <c>TF_CONFIG</c>, or <see langword="null"/> when it is not set (single-replica jobs).</summary>
+    public ClusterSpec? TfConfig { get; }
+
+    /// <summary>
+    /// Replica addresses (<c>host:port</c>) by pool name (<c>workerpool0</c>..<c>workerpool3</c>). From
+    /// <c>CLUSTER_SPEC</c>, else from <c>TF_CONFIG</c> with its roles mapped to pool names; empty when neither is set.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Pools { get; }
+
+    /// <summary>This replica's pool name, e.g. <c>workerpool0</c>; <c>workerpool0</c> when no cluster is described.</summary>
+    public string TaskType { get; }
+
+    /// <summary>This replica's zero-based index within its pool.</summary>
+    public int TaskIndex { get; }
+
+    /// <summary>What this replica does, from its pool.</summary>
+    public TaskRole Role { get; }
+
+    /// <summary>
+    /// The hyperparameter tuning trial id (<c>"1"</c>, <c>"2"</c>, ...): <c>CLUSTER_SPEC</c> <c>task.trial</c>,
+    /// else <c>TF_CONFIG</c>, else <c>CLOUD_ML_TRIAL_ID</c>; <see langword="null"/> outside hyperparameter tuning.
+    /// </summary>
+    public string? TrialId { get; }
+
+    /// <summary>Whether this replica is part of a hyperparameter tuning trial.</summary>
+    public bool IsTrial => TrialId is not null;
+
+    /// <summary>
+    /// Whether this replica is the primary (<c>workerpool0</c>, index 0), the one whose exit decides the job's
+    /// state and that should write the model and report metrics. True when no cluster is described.
+    /// </summary>
+    public bool IsPrimary => TaskType == WorkerPools.Primary && TaskIndex == 0;
+
+    /// <summary>Whether this replica trains (pool 0 or 1), and so has a <see cref="Rank"/>.</summary>
+    public bool IsTrainingReplica => Role is TaskRole.Primary or TaskRole.Worker;
+
+    /// <summary>
+    /// This replica's rank among the training replicas: the primary is 0, then <c>workerpool1</c> replicas
+    /// follow in index order. -1 for parameter servers, evaluators and unknown pools.
+    /// </summary>
+    public int Rank => Role switch
+    {
+        TaskRole.Primary => TaskIndex,
+        TaskRole.Worker => ReplicaCount(WorkerPools.Primary) + TaskIndex,
+        _ => -1,
+    };
+
+    /// <summary>The number of training replicas (<c>workerpool0</c> plus <c>workerpool1</c>); 1 when no cluster is described.</summary>
+    public int WorldSize => Math.Max(1, ReplicaCount(WorkerPools.Primary) + ReplicaCount(WorkerPools.Workers));
+
+    /// <summary>
+    /// The primary replica's <c>host:port</c>, the natural rendezvous address (e.g. <c>MASTER_ADDR</c>/<c>MASTER_PORT</c>
+    /// for PyTorch-style collectives); <see langword="null"/> when no cluster is described.
+    /// </summary>
+    public string? PrimaryAddress => Pools.TryGetValue(WorkerPools.Primary, out var primary) && primary.Count > 0 ? primary[0] : null;
+
+    /// <summary>
+    /// <c>AIP_MODEL_DIR</c>: where to save the model, as Vertex gives it (usually <c>gs://...</c>;
+    /// a local folder under the local runner). <see langword="null"/> without a base output directory.
+    /// </summary>
+    public string? ModelDir { get; }
+
+    /// <summary><c>AIP_CHECKPOINT_DIR</c>: where to save checkpoints, as Vertex gives it.</summary>
+    public string? CheckpointDir { get; }
+
+    /// <summary><c>AIP_TENSORBOARD_LOG_DIR</c>: where to write TensorBoard logs, as Vertex gives it.</summary>
+    public string? TensorBoardLogDir { get; }
+
+    /// <summary><see cref="ModelDir"/> as a file system path (<c>gs://b/x</c> → <c>/gcs/b/x</c>).</summary>
+    public string? ModelDirLocalPath => ToLocal(ModelDir);
+
+    /// <summary><see cref="CheckpointDir"/> as a file system path (<c>gs://b/x</c> → <c>/gcs/b/x</c>).</summary>
+    public string? CheckpointDirLocalPath => ToLocal(CheckpointDir);
+
+    /// <summary><see cref="TensorBoardLogDir"/> as a file system path (<c>gs://b/x</c> → <c>/gcs/b/x</c>).</summary>
+    public string? TensorBoardLogDirLocalPath => ToLocal(TensorBoardLogDir);
+
+    /// <summary><c>CLOUD_ML_JOB_ID</c>: the job's id, as Vertex sets it.</summary>
+    public string? JobId { get; }
+
+    /// <summary>
+    /// <c>CLOUD_ML_PROJECT_ID</c>: the project <em>number</em> of the project that submitted the job. The code
+    /// runs in a Google-managed tenant project, so never derive the project from anything else in the container.
+    /// </summary>
+    public string? ProjectNumber { get; }
+
+    /// <summary>Whether the local runner started this process (<c>VERTEX_TRAINING_LOCAL=1</c> or cluster environment <c>local</c>).</summary>
+    public bool IsLocal { get; }
+
+    /// <summary>Whether this process runs on Vertex AI (cluster environment <c>cloud</c>, and not <see cref="IsLocal"/>).</summary>
+    public bool IsOnVertex { get; }
+
+    /// <summary><c>VERTEX_ACCELERATOR_TYPE</c>: the accelerator requested for this replica's pool, e.g. <c>NVIDIA_TESLA_T4</c>.</summary>
+    public string? AcceleratorType { get; }
+
+    /// <summary><c>VERTEX_ACCELERATOR_COUNT</c>: how many accelerators were requested per replica; 0 when not set.</summary>
+    public int AcceleratorCount { get; }
+
+    /// <summary>Reads another variable from the same source this environment was read from.</summary>
+    /// <param name="name">The variable's name.</param>
+    public string? GetVariable(string name) => _getVariable(name);
+
+    /// <summary>
+    /// Fails fast when the GPUs requested for this replica (<see cref="AcceleratorCount"/>) are not visible to
+    /// the process. Call it at the start of <c>Main</c>, before loading data, so a wrong machine shape or image
+    /// fails in seconds instead of training on the CPU for hours.
+    /// </summary>
+    /// <exception cref="GpuNotAvailableException">Fewer GPUs are visible than were requested.</exception>
+    public void EnsureGpus() => GpuCheck.EnsureRequestedGpusVisible(this);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{TaskType}-{TaskIndex} (rank {Rank} of {WorldSize}{(TrialId is null ? "" : $", trial {TrialId}")}{(IsLocal ? ", local" : IsOnVertex ? ", on Vertex AI" : "")})";
+
+    private int ReplicaCount(string pool) => Pools.TryGetValue(pool, out var replicas) ? replicas.Count : 0;
+
+    private ClusterSpec? ParseCluster(string variable) =>
+        NonEmpty(variable) is { } json ? ClusterSpec.Parse(json, variable) : null;
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>>? PoolsOf(ClusterSpec? tfConfig)
+    {
+        if (tfConfig is null)
+        {
+            return null;
+        }
+
+        // TF_CONFIG names roles; chief and master are both the primary pool.
+        var pools = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (role, addresses) in tfConfig.Cluster)
+        {
+            var pool = WorkerPools.PoolNameOf(role);
+            pools[pool] = pools.TryGetValue(pool, out var existing) ? [.. existing, .. addresses] : addresses;
+        }
+
+        return pools.AsReadOnly();
+    }
+
+    private int ParseAcceleratorCount()
+    {
+        var text = NonEmpty(AcceleratorCountVariable);
+        if (text is null)
+        {
+            return 0;
+        }
+
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= 0
+            ? count
+            : throw new TrainingEnvironmentException(
+                AcceleratorCountVariable,
+                $"The environment variable {AcceleratorCountVariable} must be a non-negative whole number (the GPUs requested per replica), found '{text}'.");
+    }
+
+    private string? NonEmpty(string name) => _getVariable(name) is { Length: > 0 } value ? value : null;
+
+    private static bool IsTrue(string? value) =>
+        value is not null && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("yes", StringComparison.OrdinalIgnoreCase));
+
+    private static string? ToLocal(string? path) => path is null ? null : GcsPath.ToLocal(path);
+}
