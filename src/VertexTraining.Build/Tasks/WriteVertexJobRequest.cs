@@ -15,6 +15,12 @@ public sealed class WriteVertexJobRequest : VertexJobTask
     /// <summary>The manifest digest the SDK produced (GeneratedContainerDigest), <c>sha256:...</c>.</summary>
     public string? ImageDigest { get; set; }
 
+    /// <summary>
+    /// False only for a local run in process mode, where no image is built: the document then names
+    /// the image by <see cref="ImageName"/>:local, since nothing pulls it.
+    /// </summary>
+    public bool RequireDigest { get; set; } = true;
+
     /// <summary>Where to write the document.</summary>
     [Required]
     public string OutputFile { get; set; } = "";
@@ -34,14 +40,21 @@ public sealed class WriteVertexJobRequest : VertexJobTask
     /// <inheritdoc />
     public override bool Execute()
     {
-        if (string.IsNullOrWhiteSpace(ImageDigest) || !ImageDigest.StartsWith("sha256:", StringComparison.Ordinal))
+        if (!RequireDigest && string.IsNullOrWhiteSpace(ImageDigest))
+        {
+            ImageUri = $"{ImageName}:local";
+        }
+        else if (string.IsNullOrWhiteSpace(ImageDigest) || !ImageDigest.StartsWith("sha256:", StringComparison.Ordinal))
         {
             Log.LogError(null, DiagnosticCodes.MissingImageDigest, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
                 $"The container build returned no image digest ('{ImageDigest}'); the job must pin its image by digest. Check the PublishContainer output above.");
             return false;
         }
+        else
+        {
+            ImageUri = $"{ImageName}@{ImageDigest}";
+        }
 
-        ImageUri = $"{ImageName}@{ImageDigest}";
         var result = JobDocumentBuilder.Build(ReadInputs(), ImageUri);
         if (!Report(result.Diagnostics) || result.Document is null)
         {

@@ -16,6 +16,9 @@ public static class DiagnosticCodes
     public const string InvalidBoolean = "VTX1007";
     public const string InvalidApiEndpoint = "VTX1008";
 
+    /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
+    public const string InvalidLocalMode = "VTX1009";
+
     // Display name and labels.
     public const string InvalidDisplayName = "VTX1010";
     public const string InvalidLabelKey = "VTX1011";
@@ -87,4 +90,39 @@ public static class DiagnosticCodes
     // Image and registry.
     public const string MissingImageDigest = "VTX2001";
     public const string DocumentWriteFailed = "VTX2002";
+    public const string RegistryTokenUnavailable = "VTX2003";
+    public const string ImageBuildFailed = "VTX2004";
+
+    /// <summary>dotnet-vertex submit failed without printing its own diagnostic (raised by the targets).</summary>
+    public const string SubmitFailed = "VTX4000";
+
+    /// <summary>The local job did not succeed (raised by the targets after dotnet-vertex local-run).</summary>
+    public const string LocalRunFailed = "VTX5000";
+
+    // Authentication (Application Default Credentials).
+    public const string NoCredentials = "VTX3001";
+    public const string CredentialFileNotFound = "VTX3002";
+    public const string CredentialFileInvalid = "VTX3003";
+    public const string UnsupportedCredentialType = "VTX3004";
+    public const string TokenRequestFailed = "VTX3005";
+    public const string MetadataServerUnavailable = "VTX3006";
+
+    // Vertex AI and Cloud Logging APIs.
+    public const string ApiRequestFailed = "VTX4001";
+    public const string ApiInvalidArgument = "VTX4002";
+    public const string ApiUnauthenticated = "VTX4003";
+    public const string ApiPermissionDenied = "VTX4004";
+    public const string ApiNotFound = "VTX4005";
+    public const string ApiConflict = "VTX4006";
+    public const string ApiRetriesExhausted = "VTX4007";
+    public const string ApiMalformedResponse = "VTX4008";
+    public const string ApiUnreachable = "VTX4009";
+    public const string InvalidJobReference = "VTX4010";
+    public const string SubmissionOutcomeUnknown = "VTX4011";
+    public const string InvalidRequestDocument = "VTX4012";
+    public const string SubmissionFileWriteFailed = "VTX4013";
+    public const string JobEndedFailed = "VTX4020";
+    public const string JobEndedCancelled = "VTX4021";
+    public const string JobEndedOtherwise = "VTX4022";
+    public const string SubmitBuildFailed = "VTX4030";
 }

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace VertexTraining.Build.Tasks;
+
+/// <summary>Runs the bundled <c>dotnet-vertex</c> CLI as a child process and captures its output.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
+
+    /// <summary>
+    /// Runs <paramref name="dotnetHost"/> <paramref name="cliAssembly"/> <paramref name="arguments"/>.
+    /// Output is returned, never logged here: it may be a secret.
+    /// </summary>
+    public static Result Run(string dotnetHost, string cliAssembly, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(dotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(cliAssembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dotnetHost}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit((int)timeout.TotalMilliseconds))
+        {
+            process.Kill(entireProcessTree: true);
+            return new Result(-1, "", $"timed out after {timeout.TotalSeconds:0} s");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
