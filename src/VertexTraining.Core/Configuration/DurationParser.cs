@@ -11,10 +11,11 @@ public static partial class DurationParser
 {
     public const string ValidForms = "a number with a unit s, m, h or d (e.g. 3600s, 90m, 2h, 1.5h, 7d) or hh:mm:ss";
 
-    [GeneratedRegex(@"^(?<n>\d+(\.\d+)?)\s*(?<u>s|m|h|d)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // [0-9], not \d: \d also matches non-ASCII digits, which double.Parse then rejects with an exception.
+    [GeneratedRegex(@"^(?<n>[0-9]+(\.[0-9]+)?)\s*(?<u>s|m|h|d)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex WithUnit();
 
-    [GeneratedRegex(@"^(?<h>\d+):(?<m>[0-5]\d):(?<s>[0-5]\d)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<h>[0-9]+):(?<m>[0-5][0-9]):(?<s>[0-5][0-9])$", RegexOptions.CultureInvariant)]
     private static partial Regex Clock();
 
     public static bool TryParse(string text, out TimeSpan duration)
@@ -41,11 +42,14 @@ public static partial class DurationParser
             return true;
         }
 
+        // Same bound as the unit form: hours that overflow int or TimeSpan are "not a duration", not a crash.
         var clock = Clock().Match(trimmed);
-        if (clock.Success)
+        if (clock.Success
+            && int.TryParse(clock.Groups["h"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var hours)
+            && hours <= TimeSpan.MaxValue.TotalHours / 2)
         {
             duration = new TimeSpan(
-                int.Parse(clock.Groups["h"].Value, CultureInfo.InvariantCulture),
+                hours,
                 int.Parse(clock.Groups["m"].Value, CultureInfo.InvariantCulture),
                 int.Parse(clock.Groups["s"].Value, CultureInfo.InvariantCulture));
             return true;

@@ -31,7 +31,7 @@ public sealed class JobDocument
     public CustomJobSpec Spec => (CustomJob?.JobSpec ?? TuningJob?.TrialJobSpec)!;
 
     public SortedDictionary<string, string> Labels =>
-        (CustomJob is not null ? CustomJob.Labels ??= [] : TuningJob!.Labels ??= [])!;
+        (CustomJob is not null ? CustomJob.Labels ??= NewLabels() : TuningJob!.Labels ??= NewLabels())!;
 
     public static JobDocument ForCustomJob(CustomJob job) => new(job, null);
 
@@ -43,8 +43,22 @@ public sealed class JobDocument
     public static JobDocument Parse(string json)
     {
         var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("The job document is not a JSON object.");
-        return node.ContainsKey("studySpec") || node.ContainsKey("trialJobSpec")
-            ? ForTuningJob(VertexJson.Deserialize<HyperparameterTuningJob>(json)!)
-            : ForCustomJob(VertexJson.Deserialize<CustomJob>(json)!);
+        if (node.ContainsKey("studySpec") || node.ContainsKey("trialJobSpec"))
+        {
+            var tuningJob = VertexJson.Deserialize<HyperparameterTuningJob>(json)!;
+            tuningJob.Labels = OrdinalLabels(tuningJob.Labels);
+            return ForTuningJob(tuningJob);
+        }
+
+        var customJob = VertexJson.Deserialize<CustomJob>(json)!;
+        customJob.Labels = OrdinalLabels(customJob.Labels);
+        return ForCustomJob(customJob);
     }
+
+    // The deserializer builds SortedDictionary with the culture comparer, which orders "a_b"
+    // before "a-b"; the builder writes ordinal order, so re-sort to keep Parse(ToJson()) stable.
+    private static SortedDictionary<string, string>? OrdinalLabels(SortedDictionary<string, string>? labels) =>
+        labels is null ? null : new SortedDictionary<string, string>(labels, StringComparer.Ordinal);
+
+    private static SortedDictionary<string, string> NewLabels() => new(StringComparer.Ordinal);
 }

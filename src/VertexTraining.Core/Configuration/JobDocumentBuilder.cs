@@ -95,7 +95,9 @@ public static class JobDocumentBuilder
         string? maxWait = null;
         if (maxWaitText is not null)
         {
-            if (strategy != "FlexStart")
+            // An unrecognised strategy is already reported; don't add a second error calling it unset.
+            var strategyIsInvalid = strategy is null && inputs.Get(VertexProperty.SchedulingStrategy) is not null;
+            if (strategy != "FlexStart" && !strategyIsInvalid)
             {
                 read.Diagnostics.Error(DiagnosticCodes.MaxWaitWithoutFlexStart, VertexProperty.MaxWaitDuration,
                     $"{VertexProperty.MaxWaitDuration} applies only when {VertexProperty.SchedulingStrategy} is FlexStart (it is '{strategy ?? "unset"}').");

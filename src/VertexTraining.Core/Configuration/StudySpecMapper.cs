@@ -15,6 +15,7 @@ internal static class StudySpecMapper
 {
     public static readonly string[] Types = ["Double", "Integer", "Discrete", "Categorical"];
     private static readonly string[] Scales = ["Linear", "Log", "ReverseLog"];
+    private const long MaxExactInteger = 1L << 53;
 
     private sealed record Declared(ConfigItem Item, string Subject, string Type, ParameterSpec Spec);
 
@@ -161,7 +162,7 @@ internal static class StudySpecMapper
 
                 if (min > max)
                 {
-                    bag.Error(DiagnosticCodes.InvalidParameterRange, subject, $"{subject} has Min {Format(min.Value)} greater than Max {Format(max.Value)}.");
+                    bag.Error(DiagnosticCodes.InvalidParameterRange, subject, $"{subject} has Min {Format(min.Value)} greater than Max {Format(max.Value)}; Min must not exceed Max.");
                     return null;
                 }
 
@@ -247,14 +248,16 @@ internal static class StudySpecMapper
 
     private static double? Number(string? text, string subject, string name, bool integer, DiagnosticBag bag)
     {
+        // Integer bounds become int64 strings; past 2^53 a double no longer holds every integer and the
+        // cast to long would clamp or wrap, so such bounds are rejected rather than silently changed.
         if (text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            && (!integer || v == Math.Floor(v)))
+            && (!integer || v == Math.Floor(v) && Math.Abs(v) <= MaxExactInteger))
         {
             return v;
         }
 
         bag.Error(DiagnosticCodes.InvalidParameterRange, subject,
-            $"{subject} needs {name} as {(integer ? "an integer" : "a number")}; got '{text ?? ""}'.");
+            $"{subject} needs {name} as {(integer ? $"an integer from -{MaxExactInteger} to {MaxExactInteger}" : "a number")}; got '{text ?? ""}'.");
         return null;
     }
 
