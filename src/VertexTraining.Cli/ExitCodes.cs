@@ -1,3 +1,6 @@
+using VertexTraining.Core.Cloud;
+using VertexTraining.Core.Diagnostics;
+
 namespace VertexTraining.Cli;
 
 /// <summary>
@@ -29,4 +32,24 @@ public static class ExitCodes
 
     /// <summary>Interrupted by Ctrl-C while following; a cloud job keeps running.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>The exit code for a diagnostic code: its range decides, except for the job-outcome codes.</summary>
+    public static int ForDiagnostic(string code) => code switch
+    {
+        DiagnosticCodes.JobEndedFailed or DiagnosticCodes.JobEndedOtherwise => JobFailed,
+        DiagnosticCodes.JobEndedCancelled => JobCancelled,
+        DiagnosticCodes.InvalidJobReference or DiagnosticCodes.InvalidRequestDocument => BadConfiguration,
+        _ when code.StartsWith("VTX1", StringComparison.Ordinal) => BadConfiguration,
+        _ when code.StartsWith("VTX3", StringComparison.Ordinal) => AuthFailed,
+        _ when code.StartsWith("VTX5", StringComparison.Ordinal) => LocalExecutionFailed,
+        _ => ApiError,
+    };
+
+    /// <summary>The exit code for a job's final state.</summary>
+    public static int ForOutcome(JobOutcome outcome) => outcome switch
+    {
+        JobOutcome.Succeeded => Success,
+        JobOutcome.Cancelled => JobCancelled,
+        _ => JobFailed,
+    };
 }

@@ -6,13 +6,28 @@ namespace VertexTraining.Cli;
 /// <summary>Entry point of <c>dotnet vertex</c>. Each command lives in Commands/ with its own Create().</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => RunAsync(args, CliContext.CreateDefault(), CancellationToken.None);
+
+    /// <summary>Runs one command line in <paramref name="context"/> (the process's console, or a test's).</summary>
+    internal static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
+    {
+        CliContext.Current = context;
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Out,
+            Error = context.Err,
+            // Ctrl-C cancels the command's token; a follower then says how to re-attach and returns 130.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+        };
+        return await BuildRoot().Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
 
     internal static RootCommand BuildRoot()
     {
         var root = new RootCommand(
             "dotnet vertex: submit and manage Vertex AI training jobs declared in a .NET project.\n"
             + "Exit codes: 0 success, 1 job failed, 2 bad configuration, 3 authentication, 4 API or build error, 5 job cancelled, 6 local execution failed, 130 interrupted.");
+        root.Options.Add(CommonOptions.Verbose);
         foreach (var command in CommandCatalog.All())
         {
             root.Subcommands.Add(command);

@@ -125,4 +125,24 @@ public static class DiagnosticCodes
     public const string JobEndedCancelled = "VTX4021";
     public const string JobEndedOtherwise = "VTX4022";
     public const string SubmitBuildFailed = "VTX4030";
+
+    // Local execution (VertexTarget=Local, dotnet vertex local-run).
+    public const string LocalRequestUnreadable = "VTX5001";
+    public const string LocalNoWayToRun = "VTX5002";
+    public const string ContainerEngineUnavailable = "VTX5003";
+    public const string LocalImageLoadFailed = "VTX5004";
+    public const string ReplicaStartFailed = "VTX5005";
+    public const string ReplicaFailed = "VTX5006";
+    public const string LocalJobTimedOut = "VTX5007";
+    public const string LocalJobCancelled = "VTX5008";
+    public const string PoolNotRunnableAsProcess = "VTX5009";
+    public const string LocalCommandNotFound = "VTX5010";
+    public const string TooManyFailedTrials = "VTX5011";
+    public const string TrialReportedNoMetric = "VTX5012";
+    public const string NoTrialReportedMetric = "VTX5013";
+    public const string LocalJobNotFound = "VTX5014";
+    public const string LocalPublishFailed = "VTX5015";
+    public const string LocalUnsupportedDocument = "VTX5016";
+    public const string LocalRunFolderUnusable = "VTX5017";
+    public const string LocalGpusUnavailable = "VTX5018";
 }

@@ -1,0 +1,41 @@
+using VertexTraining.Cli.Auth;
+using VertexTraining.Core.Cloud;
+
+namespace VertexTraining.Cli.Cloud;
+
+/// <summary>The authorized clients one command uses: Vertex AI jobs for a region, and Cloud Logging.</summary>
+internal sealed class CloudSession
+{
+    private CloudSession(GoogleTokenSource tokens, VertexJobClient jobs, CloudLoggingClient logs)
+    {
+        Tokens = tokens;
+        Jobs = jobs;
+        Logs = logs;
+    }
+
+    public GoogleTokenSource Tokens { get; }
+
+    public VertexJobClient Jobs { get; }
+
+    public CloudLoggingClient Logs { get; }
+
+    /// <summary>Resolves credentials and builds the clients for <paramref name="region"/>.</summary>
+    /// <param name="context">The command's context.</param>
+    /// <param name="region">The region whose endpoint to call.</param>
+    /// <param name="apiEndpoint">--api-endpoint, which wins over $VERTEX_API_ENDPOINT.</param>
+    /// <param name="verbose">Trace requests to stderr.</param>
+    /// <param name="cancellationToken">Cancels credential discovery.</param>
+    public static async Task<CloudSession> CreateAsync(CliContext context, string region, string? apiEndpoint, bool verbose, CancellationToken cancellationToken)
+    {
+        var credential = await ApplicationDefaultCredentials.ResolveAsync(context, cancellationToken).ConfigureAwait(false);
+        var tokens = new GoogleTokenSource(credential);
+        Action<string>? trace = verbose ? line => context.Err.WriteLine($"  [http] {line}") : null;
+        trace?.Invoke($"credentials: {credential.Type} from {credential.Source}");
+
+        var vertexBase = VertexEndpoints.ForRegion(region, apiEndpoint ?? context.Variable(VertexEndpoints.ApiEndpointVariable));
+        var loggingBase = VertexEndpoints.Logging(context.Variable(VertexEndpoints.LoggingEndpointVariable));
+        var jobs = new VertexJobClient(new CloudHttpClient(context.Http, tokens, context.Retry, "Vertex AI", trace), vertexBase);
+        var logs = new CloudLoggingClient(new CloudHttpClient(context.Http, tokens, context.Retry, "Cloud Logging", trace), loggingBase);
+        return new CloudSession(tokens, jobs, logs);
+    }
+}

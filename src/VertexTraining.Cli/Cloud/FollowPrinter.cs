@@ -1,0 +1,86 @@
+using VertexTraining.Core.Cloud;
+using VertexTraining.Core.Diagnostics;
+
+namespace VertexTraining.Cli.Cloud;
+
+/// <summary>Prints what a follower sees: state changes, log lines prefixed with their task, trial progress.</summary>
+internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool printStates, Func<LogLine, string>? formatLine = null) : IJobFollowObserver
+{
+    private string? _progress;
+    private string? _lastLogError;
+
+    public void StateChanged(VertexJob job, string? previousState)
+    {
+        if (!printStates)
+        {
+            return;
+        }
+
+        var verb = JobStates.IsTerminal(job.State) ? "ended" : "is";
+        output.WriteLine($"VertexTraining: {job.Name.Id} {verb} {JobStates.Short(job.State)}{(job.Error?.Message is { Length: > 0 } message ? $" ({message})" : "")}");
+    }
+
+    public void LogLines(IReadOnlyList<LogLine> lines)
+    {
+        foreach (var line in lines)
+        {
+            output.WriteLine(formatLine?.Invoke(line) ?? line.ToString());
+        }
+    }
+
+    public void Polled(VertexJob job)
+    {
+        if (!printStates || job.TuningJob is not { } tuning || tuning.Trials is null)
+        {
+            return;
+        }
+
+        var progress = TrialReport.Progress(tuning).ToString();
+        if (progress != _progress)
+        {
+            _progress = progress;
+            output.WriteLine($"VertexTraining: trials {progress}");
+        }
+    }
+
+    public void LogsUnavailable(CloudApiException failure, bool givingUp)
+    {
+        // A flaky log read is worth one line, not one per poll.
+        if (failure.Message == _lastLogError)
+        {
+            return;
+        }
+
+        _lastLogError = failure.Message;
+        var consequence = givingUp ? "following the job's state without its log" : "will try again at the next poll";
+        error.WriteLine(new VertexDiagnostic(failure.Code, "logs", $"{failure.Message} ({consequence})", IsWarning: true).ToCanonicalString());
+    }
+
+    /// <summary>The exit code of a final job; a job that did not succeed also gets its VTX line on stderr.</summary>
+    public static int Conclude(VertexJob job, TextWriter error)
+    {
+        var outcome = JobStates.Outcome(job.State);
+        var code = outcome switch
+        {
+            JobOutcome.Succeeded => null,
+            JobOutcome.Failed => DiagnosticCodes.JobEndedFailed,
+            JobOutcome.Cancelled => DiagnosticCodes.JobEndedCancelled,
+            _ => DiagnosticCodes.JobEndedOtherwise,
+        };
+        if (code is not null)
+        {
+            var detail = job.Error?.Message is { Length: > 0 } message ? $": {message}" : "";
+            error.WriteLine(new VertexDiagnostic(code, "job", $"Job {job.Name} ended {JobStates.Short(job.State)}{detail}").ToCanonicalString());
+        }
+
+        return ExitCodes.ForOutcome(outcome);
+    }
+
+    /// <summary>What to tell a user who pressed Ctrl-C: the job runs on; here is how to come back or stop it.</summary>
+    public static void Detached(JobName name, TextWriter error)
+    {
+        error.WriteLine($"VertexTraining: stopped following; the job keeps running on Vertex AI: {name}");
+        error.WriteLine($"VertexTraining: re-attach with: dotnet vertex wait {name}");
+        error.WriteLine($"VertexTraining: cancel it with: dotnet vertex cancel {name}");
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+
+namespace VertexTraining.Cli.Commands;
+
+/// <summary>Options every command shares.</summary>
+internal static class CommonOptions
+{
+    /// <summary>Traces each HTTP request (method, URL, status, timing) to stderr. Tokens are never traced.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Print each API request and retry to stderr (access tokens are never printed).",
+        Recursive = true,
+    };
+}
+
+/// <summary>The options of commands that talk to Vertex AI; a fresh set per command.</summary>
+internal sealed class CloudOptions
+{
+    public Option<string?> Project { get; } = new("--project")
+    {
+        Description = "Google Cloud project id. Default: VertexProject of the project file in the current directory, else GOOGLE_CLOUD_PROJECT.",
+    };
+
+    public Option<string?> Region { get; } = new("--region")
+    {
+        Description = "Vertex AI region. Default: VertexRegion of the project file in the current directory, else us-central1.",
+    };
+
+    public Option<string?> ApiEndpoint { get; } = new("--api-endpoint")
+    {
+        Description = "Vertex AI base URL (private endpoints, tests). Default: $VERTEX_API_ENDPOINT, else https://{region}-aiplatform.googleapis.com.",
+    };
+
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Write machine-readable JSON to stdout instead of text.",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Project);
+        command.Options.Add(Region);
+        command.Options.Add(ApiEndpoint);
+        command.Options.Add(Json);
+    }
+}
+
+/// <summary>Options of commands that follow a job.</summary>
+internal static class FollowOptionsFactory
+{
+    public static Option<double> PollInterval() => new("--poll-interval")
+    {
+        Description = "Seconds between polls while following a job.",
+        DefaultValueFactory = _ => 10,
+    };
+}

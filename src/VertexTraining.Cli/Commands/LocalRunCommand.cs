@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VertexTraining.Cli.Cloud;
+using VertexTraining.Cli.Local;
+using VertexTraining.Core.Configuration;
+using VertexTraining.Core.Diagnostics;
+using VertexTraining.Core.Local;
+using VertexTraining.Core.Serialization;
+
+namespace VertexTraining.Cli.Commands;
+
+/// <summary>
+/// <c>dotnet vertex local-run</c>: runs a job document on this machine as Vertex AI would (containers with podman or
+/// docker, else processes of the published app). Without <c>--request</c> it publishes the project with
+/// <c>-t:SubmitTraining -p:VertexTarget=Local</c>, whose targets call back with the request they wrote.
+/// </summary>
+internal static class LocalRunCommand
+{
+    public static Command Create()
+    {
+        var project = new Argument<string?>("PROJECT")
+        {
+            Arity = ArgumentArity.ZeroOrOne,
+            Description = "The project to publish and run locally (without --request). Default: the project in the current directory.",
+        };
+        var request = new Option<string?>("--request") { Description = "A job-request.json (CustomJob or HyperparameterTuningJob) to run." };
+        var app = new Option<string?>("--app") { Description = "The published linux-x64 executable; each replica runs as a process of it in process mode." };
+        var archive = new Option<string?>("--image-archive") { Description = "The image archive the SDK built (image.tar.gz); loaded into podman or docker for container mode." };
+        var image = new Option<string?>("--image") { Description = "An image in podman's or docker's local store standing for the app's image." };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "auto (containers when podman or docker works and an image is given, else processes), container, or process.",
+            DefaultValueFactory = _ => "auto",
+        };
+        mode.AcceptOnlyFromAmong("auto", "container", "process");
+        var runDirectory = new Option<string?>("--run-dir") { Description = "Where to keep the run (job.json, logs, outputs). Default: runs/<id> beside the request." };
+        var gpus = new Option<string?>("--gpus")
+        {
+            Description = "'all' passes this machine's GPUs to the replicas and keeps VERTEX_ACCELERATOR_COUNT; by default it is set to 0 so the GPU check passes on machines without GPUs.",
+        };
+        gpus.AcceptOnlyFromAmong("all", "none");
+        var seed = new Option<int?>("--seed") { Description = "Seed of the tuning search, to repeat a run's choice of trials." };
+        var json = new Option<bool>("--json") { Description = "Write the final job (and run folder, mode, exit code) as JSON to stdout; everything else goes to stderr." };
+        var property = new Option<string[]>("--property", "-p")
+        {
+            Description = "An MSBuild property for the publish (without --request), as -p:Name=Value.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+
+        var command = new Command("local-run", "Run a job on this machine as Vertex AI would: each replica as a container (podman or docker) or a process, with CLUSTER_SPEC, TF_CONFIG and AIP_* set; tuning jobs run their trials locally.")
+        {
+            project, request, app, archive, image, mode, runDirectory, gpus, seed, json, property,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var context = CliContext.Current;
+            var requestPath = parse.GetValue(request);
+            if (requestPath is null)
+            {
+                return await PublishRunner.RunAsync(context, parse.GetValue(project), [.. parse.GetValue(property) ?? [], "VertexTarget=Local"],
+                    parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            }
+
+            var options = new LocalRunSettings(
+                Resolve(context, requestPath)!,
+                Resolve(context, parse.GetValue(app)),
+                Resolve(context, parse.GetValue(archive)),
+                parse.GetValue(image),
+                parse.GetValue(mode) switch { "container" => ExecutionMode.Container, "process" => ExecutionMode.Process, _ => ExecutionMode.Auto },
+                Resolve(context, parse.GetValue(runDirectory)),
+                parse.GetValue(gpus) == "all",
+                parse.GetValue(seed),
+                parse.GetValue(json));
+            return await RunAsync(context, options, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>The exit code of a local run: the same as the cloud's for the same final state.</summary>
+    public static int ExitCodeFor(LocalRunResult result) => result.End switch
+    {
+        LocalRunEnd.Succeeded => ExitCodes.Success,
+        LocalRunEnd.Failed => ExitCodes.JobFailed,
+        LocalRunEnd.Cancelled => result.Interrupted ? ExitCodes.Interrupted : ExitCodes.JobCancelled,
+        LocalRunEnd.CouldNotRun when result.IsConfigurationError => ExitCodes.BadConfiguration,
+        _ => ExitCodes.LocalExecutionFailed,
+    };
+
+    private static async Task<int> RunAsync(CliContext context, LocalRunSettings settings, CancellationToken cancellationToken)
+    {
+        JobDocument document;
+        try
+        {
+            document = JobDocument.Parse(await File.ReadAllTextAsync(settings.RequestPath, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or FormatException)
+        {
+            context.Err.WriteLine(new VertexDiagnostic(DiagnosticCodes.LocalRequestUnreadable, "--request",
+                $"The job document {settings.RequestPath} cannot be read: {e.Message}").ToCanonicalString("local-run"));
+            return ExitCodes.BadConfiguration;
+        }
+
+        var output = new ConsoleRunOutput(settings.Json ? context.Err : context.Out, context.Err);
+        var options = new LocalRunOptions
+        {
+            Document = document,
+            RequestPath = settings.RequestPath,
+            AppPath = settings.AppPath,
+            ImageArchive = settings.ImageArchive,
+            Image = settings.Image,
+            Mode = settings.Mode,
+            RunDirectory = settings.RunDirectory,
+            PassGpus = settings.PassGpus,
+            Seed = settings.Seed,
+        };
+
+        // Ctrl-C cancels the token; the runner then stops every replica. The command-line library ends the
+        // process a few seconds after a signal even if the action is still cleaning up, so process exit waits
+        // for the run to finish stopping containers and processes.
+        var run = LocalJobRunner.RunAsync(options, output, cancellationToken);
+        using var exitGuard = new ProcessExitGuard(run, TimeSpan.FromSeconds(60));
+        LocalRunResult result;
+        try
+        {
+            result = await run.ConfigureAwait(false);
+        }
+        catch (LocalRunException e)
+        {
+            context.Err.WriteLine(e.ToDiagnostic().ToCanonicalString("local-run"));
+            return e.IsConfigurationError ? ExitCodes.BadConfiguration : ExitCodes.LocalExecutionFailed;
+        }
+
+        var exitCode = ExitCodeFor(result);
+        if (settings.Json)
+        {
+            var resource = JsonNode.Parse(result.TuningJob is not null ? VertexJson.Serialize(result.TuningJob) : VertexJson.Serialize(result.CustomJob));
+            var summary = new JsonObject
+            {
+                ["name"] = result.Name,
+                ["state"] = result.State,
+                ["runDirectory"] = result.Folder.Root,
+                ["mode"] = result.Mode.ToString().ToLowerInvariant(),
+                ["modeReason"] = result.ModeReason,
+                ["exitCode"] = exitCode,
+                ["job"] = resource,
+            };
+            context.Out.WriteLine(summary.ToJsonString(VertexJson.Options));
+        }
+
+        return exitCode;
+    }
+
+    private static string? Resolve(CliContext context, string? path) =>
+        path is null ? null : Path.GetFullPath(path, context.WorkingDirectory);
+
+    private sealed record LocalRunSettings(
+        string RequestPath,
+        string? AppPath,
+        string? ImageArchive,
+        string? Image,
+        ExecutionMode Mode,
+        string? RunDirectory,
+        bool PassGpus,
+        int? Seed,
+        bool Json);
+}

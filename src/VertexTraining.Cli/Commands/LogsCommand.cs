@@ -1,0 +1,45 @@
+using System.CommandLine;
+using VertexTraining.Cli.Cloud;
+using VertexTraining.Cli.Output;
+using VertexTraining.Core.Cloud;
+
+namespace VertexTraining.Cli.Commands;
+
+/// <summary><c>dotnet vertex logs JOB [--follow] [--task workerpool0-0]</c>: the job's log lines from Cloud Logging.</summary>
+internal static class LogsCommand
+{
+    public static Command Create()
+    {
+        var job = JobLocator.JobArgument();
+        var options = new CloudOptions();
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until the job ends; the exit code then comes from its final state." };
+        var task = new Option<string?>("--task") { Description = "Only this task's lines, e.g. workerpool0-0 (pool 0, replica 0)." };
+        var pollInterval = FollowOptionsFactory.PollInterval();
+        var command = new Command("logs", "Print a job's log lines, each prefixed with its task (workerpool0-0, ...).") { job, follow, task, pollInterval };
+        options.AddTo(command);
+        command.SetCliAction(async (parse, context, cancellationToken) =>
+        {
+            var (session, found, _) = await JobLocator.LocateAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
+            var json = parse.GetValue(options.Json);
+            if (parse.GetValue(follow))
+            {
+                var final = await FollowRunner.FollowAsync(context, session, found, parse.GetValue(task), context.Out,
+                    printStates: false, parse.GetValue(pollInterval), noLogs: false, cancellationToken, json ? JsonLine : null);
+                return final is null ? ExitCodes.Interrupted : FollowPrinter.Conclude(final, context.Err);
+            }
+
+            var reader = new JobLogReader(session.Logs, found.Name.Project, found.Name.Id, parse.GetValue(task));
+            var lines = await reader.ReadNewAsync(cancellationToken);
+            foreach (var line in lines)
+            {
+                context.Out.WriteLine(json ? JsonLine(line) : line.ToString());
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string JsonLine(LogLine line) =>
+        Formats.JsonLine(new { timestamp = line.Timestamp, task = line.Task, severity = line.Severity, text = line.Text });
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using VertexTraining.Cli.Cloud;
+using VertexTraining.Cli.Output;
+using VertexTraining.Core.Cloud;
+
+namespace VertexTraining.Cli.Commands;
+
+/// <summary><c>dotnet vertex status JOB</c>: state, times, error, and a tuning job's trial progress.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var job = JobLocator.JobArgument();
+        var options = new CloudOptions();
+        var command = new Command("status", "Show a job's state, times, error and (for a tuning job) trial progress.") { job };
+        options.AddTo(command);
+        command.SetCliAction(async (parse, context, cancellationToken) =>
+        {
+            var (_, found, projectId) = await JobLocator.LocateAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
+            if (parse.GetValue(options.Json))
+            {
+                context.Out.WriteLine(Formats.Json(found.Resource));
+                return ExitCodes.Success;
+            }
+
+            Print(found, projectId, context.Out);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static void Print(VertexJob job, string? projectId, TextWriter output)
+    {
+        var rows = new List<(string, string)>
+        {
+            ("Name", job.Name.ToString()),
+            ("Display name", job.DisplayName ?? ""),
+            ("Kind", job.Kind.ToString()),
+            ("State", JobStates.Short(job.State)),
+            ("Created", Formats.Time(job.CreateTime)),
+            ("Started", Formats.Time(job.StartTime)),
+            ("Ended", Formats.Time(job.EndTime)),
+        };
+        if (job.StartTime is { } start)
+        {
+            rows.Add(("Duration", Formats.Duration((job.EndTime ?? DateTimeOffset.UtcNow) - start)));
+        }
+
+        if (job.Error is { } error)
+        {
+            rows.Add(("Error", $"{error.Message} (code {error.Code})"));
+        }
+
+        if (job.TuningJob is { } tuning)
+        {
+            rows.Add(("Trials", TrialReport.Progress(tuning).ToString()));
+            if (tuning.Trials is { Count: > 0 } && TrialReport.From(tuning) is { Best: { } best } report)
+            {
+                rows.Add(("Best trial", $"{best.Id} ({report.MetricId} = {Formats.Number(best.MetricValue)}, {report.Goal})"));
+            }
+        }
+
+        rows.Add(("Console", ConsoleUrls.ForJob(job.Name, projectId)));
+        var width = rows.Max(r => r.Item1.Length) + 1;
+        foreach (var (label, value) in rows.Where(r => r.Item2.Length > 0))
+        {
+            output.WriteLine($"{(label + ":").PadRight(width)} {value}");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using VertexTraining.Cli.Cloud;
+using VertexTraining.Cli.Output;
+
+namespace VertexTraining.Cli.Commands;
+
+/// <summary>
+/// <c>dotnet vertex wait JOB</c>: follows a job to its end, printing state changes and its log lines,
+/// and exits with the code of its final state. Ctrl-C stops following only.
+/// </summary>
+internal static class WaitCommand
+{
+    public static Command Create()
+    {
+        var job = JobLocator.JobArgument();
+        var options = new CloudOptions();
+        var pollInterval = FollowOptionsFactory.PollInterval();
+        var noLogs = new Option<bool>("--no-logs") { Description = "Follow the state only, without streaming log lines." };
+        var command = new Command("wait", "Follow a job to its end, streaming state changes and log lines; the exit code comes from the final state (0 succeeded, 1 failed, 5 cancelled, 130 interrupted).")
+        {
+            job, pollInterval, noLogs,
+        };
+        options.AddTo(command);
+        command.SetCliAction(async (parse, context, cancellationToken) =>
+        {
+            var (session, found, _) = await JobLocator.LocateAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
+            var json = parse.GetValue(options.Json);
+            // With --json, stdout carries only the final job; progress goes to stderr for the human watching.
+            var progress = json ? context.Err : context.Out;
+            var final = await FollowRunner.FollowAsync(context, session, found, task: null, progress, printStates: true,
+                parse.GetValue(pollInterval), parse.GetValue(noLogs), cancellationToken);
+            if (final is null)
+            {
+                return ExitCodes.Interrupted;
+            }
+
+            if (json)
+            {
+                context.Out.WriteLine(Formats.Json(final.Resource));
+            }
+
+            return FollowPrinter.Conclude(final, context.Err);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,12 @@
+namespace VertexTraining.Core.Cloud;
+
+/// <summary>
+/// Hands out OAuth2 access tokens for <c>https://www.googleapis.com/auth/cloud-platform</c>.
+/// Implemented by the CLI on top of Google.Apis.Auth, so Core (and the MSBuild tasks that load it)
+/// never depend on an auth library.
+/// </summary>
+public interface IAccessTokenSource
+{
+    /// <summary>A valid access token; implementations cache and refresh. Failures throw a VTX3xxx <see cref="VertexCloudException"/>.</summary>
+    Task<string> GetAccessTokenAsync(CancellationToken cancellationToken);
+}

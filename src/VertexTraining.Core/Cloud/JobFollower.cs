@@ -1,0 +1,136 @@
+namespace VertexTraining.Core.Cloud;
+
+/// <summary>Receives what <see cref="JobFollower"/> sees, as it sees it.</summary>
+public interface IJobFollowObserver
+{
+    /// <summary>The job entered a new state (also called once for the state found first).</summary>
+    void StateChanged(VertexJob job, string? previousState);
+
+    /// <summary>New log lines, oldest first, each once.</summary>
+    void LogLines(IReadOnlyList<LogLine> lines);
+
+    /// <summary>Every poll's job, for progress such as trial counts.</summary>
+    void Polled(VertexJob job);
+
+    /// <summary>
+    /// Reading the log failed. Following goes on: the job's state, not its log, decides the outcome.
+    /// </summary>
+    /// <param name="error">What went wrong.</param>
+    /// <param name="givingUp">True when log reading stops for good (permission denied).</param>
+    void LogsUnavailable(CloudApiException error, bool givingUp);
+}
+
+/// <summary>How often and how long to poll.</summary>
+public sealed class FollowOptions
+{
+    /// <summary>Between polls. Cloud Logging allows about 60 reads a minute per project, so not much faster than this.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Waits between polls; tests replace it.</summary>
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
+
+    /// <summary>Extra log reads after the job ended, since entries reach Cloud Logging a little after they were written.</summary>
+    public int LogDrainPolls { get; init; } = 2;
+}
+
+/// <summary>
+/// Follows a job to its end: polls its state, streams its log lines, and returns the final job.
+/// Cancelling the token stops following only; the job keeps running in the cloud.
+/// </summary>
+public sealed class JobFollower
+{
+    private readonly VertexJobClient _jobs;
+    private readonly Func<VertexJob, JobLogReader>? _logs;
+    private readonly FollowOptions _options;
+    private bool _logsDisabled;
+
+    /// <summary>Creates a follower.</summary>
+    /// <param name="jobs">Reads the job.</param>
+    /// <param name="logs">Makes the job's log reader, or null to follow state only.</param>
+    /// <param name="options">Polling options.</param>
+    public JobFollower(VertexJobClient jobs, Func<VertexJob, JobLogReader>? logs, FollowOptions options)
+    {
+        _jobs = jobs;
+        _logs = logs;
+        _options = options;
+    }
+
+    /// <summary>Follows until the job reaches a terminal state.</summary>
+    /// <param name="job">The job as just read (or created): the first poll uses it instead of reading it again.</param>
+    /// <param name="observer">Told about states, lines and progress.</param>
+    /// <param name="cancellationToken">Stops following (the job keeps running).</param>
+    /// <returns>The job in its final state.</returns>
+    public async Task<VertexJob> FollowAsync(VertexJob job, IJobFollowObserver observer, CancellationToken cancellationToken)
+    {
+        string? lastState = null;
+        JobLogReader? reader = null;
+        for (var poll = 0; ; poll++)
+        {
+            if (poll > 0)
+            {
+                job = await _jobs.GetAsync(job.Name, cancellationToken).ConfigureAwait(false);
+            }
+
+            reader ??= _logs?.Invoke(job);
+            var terminal = JobStates.IsTerminal(job.State);
+            if (!terminal && job.State != lastState)
+            {
+                observer.StateChanged(job, lastState);
+                lastState = job.State;
+            }
+
+            observer.Polled(job);
+
+            if (reader is not null)
+            {
+                await ReadLogsAsync(reader, observer, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (terminal)
+            {
+                // The last lines land in Cloud Logging after the job ends: drain them before announcing the end.
+                for (var i = 0; reader is not null && i < _options.LogDrainPolls; i++)
+                {
+                    await _options.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+                    if (await ReadLogsAsync(reader, observer, cancellationToken).ConfigureAwait(false) == 0)
+                    {
+                        break;
+                    }
+                }
+
+                observer.StateChanged(job, lastState);
+                return job;
+            }
+
+            await _options.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> ReadLogsAsync(JobLogReader reader, IJobFollowObserver observer, CancellationToken cancellationToken)
+    {
+        if (_logsDisabled)
+        {
+            return 0;
+        }
+
+        IReadOnlyList<LogLine> lines;
+        try
+        {
+            lines = await reader.ReadNewAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (CloudApiException e)
+        {
+            // Without roles/logging.viewer every read would fail the same way: say so once and stop asking.
+            _logsDisabled = e.HttpStatus is 401 or 403;
+            observer.LogsUnavailable(e, _logsDisabled);
+            return 0;
+        }
+
+        if (lines.Count > 0)
+        {
+            observer.LogLines(lines);
+        }
+
+        return lines.Count;
+    }
+}

@@ -1,0 +1,48 @@
+namespace VertexTraining.Core.Cloud;
+
+/// <summary>Base URLs of the services, with the overrides tests and private endpoints use.</summary>
+public static class VertexEndpoints
+{
+    /// <summary>Environment variable overriding the Vertex AI base URL.</summary>
+    public const string ApiEndpointVariable = "VERTEX_API_ENDPOINT";
+
+    /// <summary>Environment variable overriding the Cloud Logging base URL.</summary>
+    public const string LoggingEndpointVariable = "VERTEX_LOGGING_ENDPOINT";
+
+    /// <summary>The Cloud Logging API.</summary>
+    public const string DefaultLoggingEndpoint = "https://logging.googleapis.com";
+
+    /// <summary>Vertex AI requires the regional host: <c>https://{region}-aiplatform.googleapis.com</c>.</summary>
+    public static Uri ForRegion(string region, string? overrideUrl) =>
+        Normalize(string.IsNullOrWhiteSpace(overrideUrl) ? $"https://{region}-aiplatform.googleapis.com" : overrideUrl);
+
+    /// <summary>The logging endpoint, or its override.</summary>
+    public static Uri Logging(string? overrideUrl) =>
+        Normalize(string.IsNullOrWhiteSpace(overrideUrl) ? DefaultLoggingEndpoint : overrideUrl);
+
+    /// <summary>A base URL that ends with exactly one slash, so relative paths append.</summary>
+    public static Uri Normalize(string url)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new VertexCloudException(Diagnostics.DiagnosticCodes.InvalidApiEndpoint,
+                $"'{url}' is not an http(s) URL; set VertexApiEndpoint / --api-endpoint to a base URL such as https://us-central1-aiplatform.googleapis.com.");
+        }
+
+        return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+    }
+}
+
+/// <summary>Links into the Google Cloud console (VERTEX_API.md §8).</summary>
+public static class ConsoleUrls
+{
+    /// <summary>The job's page, the link python-aiplatform prints for both job kinds.</summary>
+    /// <param name="name">The job.</param>
+    /// <param name="projectId">The project id, when known; the name may carry the project number instead.</param>
+    public static string ForJob(JobName name, string? projectId = null) =>
+        $"https://console.cloud.google.com/ai/platform/locations/{Uri.EscapeDataString(name.Location)}/training/{Uri.EscapeDataString(name.Id)}?project={Uri.EscapeDataString(projectId ?? name.Project)}";
+
+    /// <summary>The project's list of training jobs.</summary>
+    public static string ForJobList(string projectId) =>
+        $"https://console.cloud.google.com/vertex-ai/training/custom-jobs?project={Uri.EscapeDataString(projectId)}";
+}
