@@ -6,7 +6,7 @@ foreach (var name in new[] { "CUDA_VERSION", "NVIDIA_VISIBLE_DEVICES", "PATH", "
 }
 
 Console.WriteLine($"cwd={Environment.CurrentDirectory}");
-Console.WriteLine($"uid={Environment.GetEnvironmentVariable("USER") ?? "?"}");
+Console.WriteLine($"uid={RealUserId()}");
 var probe = Path.Combine(Environment.CurrentDirectory, "write-probe.txt");
 try
 {
@@ -16,4 +16,18 @@ try
 catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
 {
     Console.WriteLine($"cwd-writable=false ({ex.GetType().Name})");
+}
+
+// The kernel's view of who we run as (USER is usually unset in containers).
+static string RealUserId()
+{
+    try
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+        return line?.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) ?? "?";
+    }
+    catch (IOException)
+    {
+        return "?";
+    }
 }

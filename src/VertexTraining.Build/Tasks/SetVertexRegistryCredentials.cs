@@ -18,6 +18,8 @@ public sealed class SetVertexRegistryCredentials : Microsoft.Build.Utilities.Tas
 {
     private const string UserVariable = "DOTNET_CONTAINER_PUSH_REGISTRY_UNAME";
     private const string PasswordVariable = "DOTNET_CONTAINER_PUSH_REGISTRY_PWORD";
+    private const string PullUserVariable = "DOTNET_CONTAINER_PULL_REGISTRY_UNAME";
+    private const string PullPasswordVariable = "DOTNET_CONTAINER_PULL_REGISTRY_PWORD";
 
     /// <summary>The dotnet host that runs the CLI.</summary>
     [Required]
@@ -29,6 +31,12 @@ public sealed class SetVertexRegistryCredentials : Microsoft.Build.Utilities.Tas
 
     /// <summary>The registry being pushed to, for messages.</summary>
     public string? Registry { get; set; }
+
+    /// <summary>
+    /// The base image. When it also lives in Google's registries (a private CUDA mirror in Artifact
+    /// Registry), the same token is used to pull it; for any other base the pull stays anonymous.
+    /// </summary>
+    public string? BaseImage { get; set; }
 
     /// <inheritdoc />
     public override bool Execute()
@@ -53,7 +61,19 @@ public sealed class SetVertexRegistryCredentials : Microsoft.Build.Utilities.Tas
 
         Environment.SetEnvironmentVariable(UserVariable, "oauth2accesstoken");
         Environment.SetEnvironmentVariable(PasswordVariable, token);
+        if (IsGoogleRegistry(BaseImage) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PullUserVariable)))
+        {
+            Environment.SetEnvironmentVariable(PullUserVariable, "oauth2accesstoken");
+            Environment.SetEnvironmentVariable(PullPasswordVariable, token);
+        }
+
         Log.LogMessage(MessageImportance.Normal, $"VertexTraining: pushing to {Registry} as oauth2accesstoken with an Application Default Credentials token.");
         return true;
+    }
+
+    private static bool IsGoogleRegistry(string? image)
+    {
+        var registry = image?.Split('/')[0] ?? "";
+        return registry.EndsWith(".pkg.dev", StringComparison.OrdinalIgnoreCase) || registry.EndsWith("gcr.io", StringComparison.OrdinalIgnoreCase);
     }
 }

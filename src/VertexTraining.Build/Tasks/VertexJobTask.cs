@@ -15,6 +15,9 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
     [Required]
     public ITaskItem[] Properties { get; set; } = [];
 
+    /// <summary>The user's project file: diagnostics point there, not at our .targets file.</summary>
+    public string? ProjectFile { get; set; }
+
     /// <summary>@(VertexArg).</summary>
     public ITaskItem[] Args { get; set; } = [];
 
@@ -59,17 +62,20 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
         {
             if (d.IsWarning)
             {
-                Log.LogWarning(null, d.Code, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, d.Message);
+                Log.LogWarning(null, d.Code, null, DiagnosticFile, 0, 0, 0, 0, d.Message);
             }
             else
             {
-                Log.LogError(null, d.Code, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0, d.Message);
+                Log.LogError(null, d.Code, null, DiagnosticFile, 0, 0, 0, 0, d.Message);
                 ok = false;
             }
         }
 
         return ok;
     }
+
+    /// <summary>Where diagnostics are reported: the user's project when known.</summary>
+    protected string DiagnosticFile => string.IsNullOrEmpty(ProjectFile) ? BuildEngine.ProjectFileOfTaskNode : ProjectFile;
 
     private static void AddItems(JobInputs inputs, string itemType, ITaskItem[] items)
     {

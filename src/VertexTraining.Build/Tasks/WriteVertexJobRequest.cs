@@ -46,7 +46,7 @@ public sealed class WriteVertexJobRequest : VertexJobTask
         }
         else if (string.IsNullOrWhiteSpace(ImageDigest) || !ImageDigest.StartsWith("sha256:", StringComparison.Ordinal))
         {
-            Log.LogError(null, DiagnosticCodes.MissingImageDigest, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+            Log.LogError(null, DiagnosticCodes.MissingImageDigest, null, DiagnosticFile, 0, 0, 0, 0,
                 $"The container build returned no image digest ('{ImageDigest}'); the job must pin its image by digest. Check the PublishContainer output above.");
             return false;
         }
@@ -70,7 +70,7 @@ public sealed class WriteVertexJobRequest : VertexJobTask
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.LogError(null, DiagnosticCodes.DocumentWriteFailed, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+            Log.LogError(null, DiagnosticCodes.DocumentWriteFailed, null, DiagnosticFile, 0, 0, 0, 0,
                 $"Could not write the job document to {OutputFile}: {ex.Message}");
             return false;
         }

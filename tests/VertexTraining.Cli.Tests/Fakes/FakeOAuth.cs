@@ -30,6 +30,12 @@ public sealed class FakeOAuth
     /// <summary>The service account the metadata server serves, or null for "none attached".</summary>
     public string? MetadataServiceAccount { get; set; }
 
+    /// <summary>
+    /// When set, every token issued is this value: end-to-end tests make it the password of the
+    /// htpasswd registry, which stands in for Artifact Registry accepting the ADC token.
+    /// </summary>
+    public string? NextToken { get; set; }
+
     /// <summary>Every access token handed out, with the grant that got it (service_account:EMAIL, ...).</summary>
     public IReadOnlyDictionary<string, string> IssuedTokens => _issued;
 
@@ -204,7 +210,7 @@ public sealed class FakeOAuth
 
     private string NewToken(string grant)
     {
-        var token = "ya29.fake-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var token = NextToken ?? "ya29.fake-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         _issued[token] = grant;
         return token;
     }
