@@ -38,6 +38,9 @@ public static class ExitCodes
     {
         DiagnosticCodes.JobEndedFailed or DiagnosticCodes.JobEndedOtherwise => JobFailed,
         DiagnosticCodes.JobEndedCancelled => JobCancelled,
+        // A local job that ran and ended badly is a failed job, as in the cloud, not a failure to run.
+        DiagnosticCodes.ReplicaFailed or DiagnosticCodes.TooManyFailedTrials or DiagnosticCodes.NoTrialReportedMetric => JobFailed,
+        DiagnosticCodes.LocalJobCancelled => JobCancelled,
         DiagnosticCodes.InvalidJobReference or DiagnosticCodes.InvalidRequestDocument => BadConfiguration,
         _ when code.StartsWith("VTX1", StringComparison.Ordinal) => BadConfiguration,
         _ when code.StartsWith("VTX3", StringComparison.Ordinal) => AuthFailed,

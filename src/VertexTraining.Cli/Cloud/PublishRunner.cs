@@ -36,7 +36,12 @@ internal static partial class PublishRunner
         }
 
         // The job's outcome wins over the errors that merely report it; then the first error's range.
-        foreach (var outcome in new[] { DiagnosticCodes.JobEndedCancelled, DiagnosticCodes.JobEndedFailed, DiagnosticCodes.JobEndedOtherwise })
+        foreach (var outcome in new[]
+        {
+            DiagnosticCodes.JobEndedCancelled, DiagnosticCodes.LocalJobCancelled,
+            DiagnosticCodes.JobEndedFailed, DiagnosticCodes.JobEndedOtherwise,
+            DiagnosticCodes.ReplicaFailed, DiagnosticCodes.TooManyFailedTrials, DiagnosticCodes.NoTrialReportedMetric,
+        })
         {
             if (errorCodes.Contains(outcome))
             {

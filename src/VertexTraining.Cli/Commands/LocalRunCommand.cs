@@ -59,8 +59,14 @@ internal static class LocalRunCommand
             var requestPath = parse.GetValue(request);
             if (requestPath is null)
             {
-                return await PublishRunner.RunAsync(context, parse.GetValue(project), [.. parse.GetValue(property) ?? [], "VertexTarget=Local"],
-                    parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+                // The targets write the request and call back with --request; a chosen mode travels as their property.
+                List<string> properties = [.. parse.GetValue(property) ?? [], "VertexTarget=Local"];
+                if (parse.GetValue(mode) is "container" or "process")
+                {
+                    properties.Add($"VertexLocalMode={parse.GetValue(mode)}");
+                }
+
+                return await PublishRunner.RunAsync(context, parse.GetValue(project), properties, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             }
 
             var options = new LocalRunSettings(

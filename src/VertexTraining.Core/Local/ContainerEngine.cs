@@ -1,0 +1,111 @@
+using VertexTraining.Core.Diagnostics;
+
+namespace VertexTraining.Core.Local;
+
+/// <summary>A container engine CLI on this machine: podman (preferred) or docker.</summary>
+public sealed class ContainerEngine
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(10);
+
+    internal ContainerEngine(string name, string executable)
+    {
+        Name = name;
+        Executable = executable;
+    }
+
+    /// <summary><c>podman</c> or <c>docker</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The full path of its CLI.</summary>
+    public string Executable { get; }
+
+    /// <summary>Whether this is podman (whose flags differ from docker's for GPUs).</summary>
+    public bool IsPodman => Name == "podman";
+
+    /// <summary>
+    /// Finds a usable engine: podman, then docker, on PATH, each asked <c>info</c> (a docker CLI without a
+    /// running daemon is on PATH but not usable). The reason says what was found, for the "mode" line.
+    /// </summary>
+    public static async Task<EngineDetection> DetectAsync(ExecutableLocator locator, CancellationToken cancellationToken = default)
+    {
+        var notes = new List<string>();
+        foreach (var name in new[] { "podman", "docker" })
+        {
+            if (locator.Find(name) is not { } executable)
+            {
+                continue;
+            }
+
+            ToolCommand.Result info;
+            try
+            {
+                info = await ToolCommand.RunAsync(executable, ["info"], ProbeTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                notes.Add($"{name} is on PATH but could not be started ({e.Message})");
+                continue;
+            }
+
+            if (info.Succeeded)
+            {
+                return new EngineDetection(new ContainerEngine(name, executable), $"{name} is available ({executable})");
+            }
+
+            notes.Add($"{name} is on PATH but not usable ({name} info: {(info.TimedOut ? "timed out" : info.Summary)})");
+        }
+
+        return new EngineDetection(null, notes.Count > 0 ? string.Join("; ", notes) : "neither podman nor docker is on PATH");
+    }
+
+    /// <summary>Loads an image archive and returns the reference to run it by (its id when the archive names it) and its name.</summary>
+    /// <exception cref="LocalRunException">The archive is missing or the engine refused it (VTX5004).</exception>
+    public async Task<LoadedImage> LoadAsync(string archivePath, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(archivePath))
+        {
+            throw new LocalRunException(DiagnosticCodes.LocalImageLoadFailed, $"The image archive '{archivePath}' does not exist.", isConfigurationError: true);
+        }
+
+        var result = await ToolCommand.RunAsync(Executable, ["load", "-i", archivePath], LoadTimeout, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new LocalRunException(DiagnosticCodes.LocalImageLoadFailed,
+                $"{Name} load -i {archivePath} failed: {(result.TimedOut ? "timed out" : result.Summary)}");
+        }
+
+        var loaded = (result.StandardOutput + "\n" + result.StandardError).Split('\n')
+            .Select(l => l.Trim())
+            .LastOrDefault(l => l.StartsWith("Loaded image", StringComparison.Ordinal));
+        var reported = loaded?[(loaded.IndexOf(':') + 1)..].Split(',')[0].Trim();
+
+        // Prefer the id from the archive: two archives may carry the same name (e.g. myapp:latest).
+        var (id, name) = ImageArchive.Read(archivePath);
+        var reference = id ?? reported;
+        return string.IsNullOrEmpty(reference)
+            ? throw new LocalRunException(DiagnosticCodes.LocalImageLoadFailed, $"{Name} loaded {archivePath} but did not say which image it holds.")
+            : new LoadedImage(reference, name ?? reported);
+    }
+
+    /// <summary>Whether an image is in the engine's local store.</summary>
+    public async Task<bool> ImageExistsAsync(string reference, CancellationToken cancellationToken)
+    {
+        var result = await ToolCommand.RunAsync(Executable, ["image", "inspect", reference], ProbeTimeout, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded;
+    }
+
+    /// <summary>Runs an engine command (stop, rm, ps) with a time limit.</summary>
+    internal Task<ToolCommand.Result> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ToolCommand.RunAsync(Executable, arguments, timeout, cancellationToken);
+}
+
+/// <summary>An image loaded from an archive.</summary>
+/// <param name="Reference">What to run: the image id, or the name the engine reported.</param>
+/// <param name="Name">The image's name (e.g. <c>docker.io/library/myapp:latest</c>), when known.</param>
+public sealed record LoadedImage(string Reference, string? Name);
+
+/// <summary>The outcome of <see cref="ContainerEngine.DetectAsync"/>.</summary>
+/// <param name="Engine">The usable engine, or null.</param>
+/// <param name="Reason">What was found, in words.</param>
+public sealed record EngineDetection(ContainerEngine? Engine, string Reason);

@@ -1,0 +1,52 @@
+using VertexTraining.Core.Configuration;
+
+namespace VertexTraining.Core.Local;
+
+/// <summary>What to run locally and how.</summary>
+public sealed class LocalRunOptions
+{
+    /// <summary>The job document (CustomJob or HyperparameterTuningJob request body).</summary>
+    public required JobDocument Document { get; init; }
+
+    /// <summary>The job-request.json the document came from; the default run folder is <c>runs/&lt;id&gt;</c> beside it.</summary>
+    public string? RequestPath { get; init; }
+
+    /// <summary>The published linux-x64 executable, for process mode.</summary>
+    public string? AppPath { get; init; }
+
+    /// <summary>The image archive the SDK built (<c>image.tar.gz</c>), loaded into the engine for container mode.</summary>
+    public string? ImageArchive { get; init; }
+
+    /// <summary>An image already in the engine's store, standing for the app's image in container mode.</summary>
+    public string? Image { get; init; }
+
+    /// <summary>Auto, container or process.</summary>
+    public ExecutionMode Mode { get; init; } = ExecutionMode.Auto;
+
+    /// <summary>The run folder; default <c>&lt;folder of the request&gt;/runs/&lt;id&gt;</c>.</summary>
+    public string? RunDirectory { get; init; }
+
+    /// <summary>
+    /// Pass the machine's GPUs to the replicas and keep the requested accelerator count (<c>--gpus all</c>). Off by
+    /// default: VERTEX_ACCELERATOR_COUNT is then 0, so the runtime's GPU check does not fail on a machine without GPUs.
+    /// </summary>
+    public bool PassGpus { get; init; }
+
+    /// <summary>Seeds the search algorithms; random when null.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>The job id; a new one when null.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>How long a replica gets between SIGTERM and SIGKILL when it is stopped.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the other replicas get to finish after the primary replica succeeded.</summary>
+    public TimeSpan FinishGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Finds podman, docker and commands of process-mode pools; this process's PATH by default.</summary>
+    public ExecutableLocator? Locator { get; init; }
+
+    /// <summary>The index of local jobs; <see cref="LocalJobStore.Default"/> when null.</summary>
+    public LocalJobStore? Store { get; init; }
+}

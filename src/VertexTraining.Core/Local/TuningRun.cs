@@ -1,0 +1,199 @@
+using System.Globalization;
+using VertexTraining.Core.Api;
+using VertexTraining.Core.Diagnostics;
+using VertexTraining.Core.Local.Search;
+
+namespace VertexTraining.Core.Local;
+
+/// <summary>
+/// Runs a HyperparameterTuningJob's trials: up to parallelTrialCount at once, maxTrialCount in all, each a run of
+/// the trial job spec with <c>--parameterId=value</c> appended to its args and its own metric file and output
+/// folders. A trial succeeds with a measurement read from its primary replica's metric file; a trial that reports
+/// nothing, fails, or times out is INFEASIBLE, with the reason.
+/// </summary>
+/// <remarks>
+/// Failure budget: with maxFailedTrialCount N &gt; 0 the job fails once N trials have failed (maxFailedTrialCount in
+/// the API reference). With 0 ("let the service decide") the job fails when more than half of the finished trials
+/// have failed, which includes the first finished trial failing, as the Vertex AI documentation describes. Trials
+/// that ran but reported no metric are infeasible, not failed.
+/// </remarks>
+internal sealed class TuningRun
+{
+    private readonly HyperparameterTuningJob _job;
+    private readonly JobResource _resource;
+    private readonly ClusterLayout _layout;
+    private readonly IReplicaLauncher _launcher;
+    private readonly RunFolder _folder;
+    private readonly RunOutput _output;
+    private readonly LocalRunOptions _options;
+    private readonly string _jobId;
+    private readonly int _seed;
+
+    public TuningRun(HyperparameterTuningJob job, JobResource resource, ClusterLayout layout, IReplicaLauncher launcher,
+        RunFolder folder, RunOutput output, LocalRunOptions options, string jobId, int seed)
+    {
+        _job = job;
+        _resource = resource;
+        _layout = layout;
+        _launcher = launcher;
+        _folder = folder;
+        _output = output;
+        _options = options;
+        _jobId = jobId;
+        _seed = seed;
+    }
+
+    public async Task<ReplicaSetOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var study = _job.StudySpec ?? throw Unsupported("The tuning job has no studySpec.");
+        var metric = study.Metrics?.FirstOrDefault() ?? throw Unsupported("The tuning job's studySpec has no metrics.");
+        if (study.Metrics!.Count > 1)
+        {
+            _output.Diagnostic(new VertexDiagnostic(DiagnosticCodes.LocalUnsupportedDocument, "studySpec.metrics",
+                $"The study has {study.Metrics.Count} metrics; the local tuner optimises the first, '{metric.MetricId}'.", IsWarning: true));
+        }
+
+        var goal = metric.Goal == "MINIMIZE" ? MetricGoal.Minimize : MetricGoal.Maximize;
+        var best = study.MeasurementSelectionType == "BEST_MEASUREMENT";
+        var maxTrials = Math.Max(1, _job.MaxTrialCount ?? 1);
+        var parallel = Math.Clamp(_job.ParallelTrialCount ?? 1, 1, maxTrials);
+        var maxFailed = Math.Max(0, _job.MaxFailedTrialCount ?? 0);
+        var space = SearchSpace.FromStudy(study.Parameters ?? []);
+        var algorithm = SearchAlgorithms.Create(study.Algorithm, space, goal, maxTrials, _seed);
+        var timeout = Configuration.DurationParser.FromProtoJson(_job.TrialJobSpec?.Scheduling?.Timeout);
+        _output.Info(string.Create(CultureInfo.InvariantCulture,
+            $"tuning: up to {maxTrials} trials, {parallel} at a time, {algorithm.Name} (seed {_seed}), metric '{metric.MetricId}' ({(goal == MetricGoal.Maximize ? "maximize" : "minimize")}, {(best ? "best" : "last")} measurement), {(maxFailed > 0 ? $"fail after {maxFailed} failed trials" : "fail when more than half of the finished trials failed")}"));
+
+        using var stopTrials = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var finished = new List<Observation>();
+        var running = new Dictionary<Task<ReplicaSetOutcome>, (string Id, ParameterAssignment Parameters, DateTimeOffset Start)>();
+        var (startedCount, failedCount, finishedCount) = (0, 0, 0);
+        ReplicaSetOutcome? jobFailure = null;
+        var exhausted = false;
+
+        while (true)
+        {
+            while (!exhausted && jobFailure is null && !cancellationToken.IsCancellationRequested && running.Count < parallel && startedCount < maxTrials)
+            {
+                var assignment = algorithm.Suggest(finished, [.. running.Values.Select(r => r.Parameters)]);
+                if (assignment is null)
+                {
+                    exhausted = true;
+                    _output.Info($"tuning: {algorithm.Name} has no more parameters to try after {startedCount} trials");
+                    break;
+                }
+
+                var id = (++startedCount).ToString(CultureInfo.InvariantCulture);
+                var start = DateTimeOffset.UtcNow;
+                _resource.Update(job => job.Trials!.Add(new Trial
+                {
+                    Name = $"{LocalJobName.ToName(_jobId)}/trials/{id}",
+                    Id = id,
+                    State = LocalJobStates.TrialActive,
+                    Parameters = [.. assignment.Values.Select(p => new TrialParameter { ParameterId = p.Key, Value = p.Value.ToJsonElement() })],
+                    StartTime = JobResource.Timestamp(start),
+                }));
+                _output.Info($"trial {id}: started with {assignment}");
+                var request = new ReplicaSetRequest(_layout, _launcher, new ReplicaRunContext(_jobId, _folder, id, _options.PassGpus),
+                    assignment.ToArguments(), timeout, _output, _options.StopGrace, _options.FinishGrace);
+                running[ReplicaSetRun.RunAsync(request, stopTrials.Token)] = (id, assignment, start);
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            var (trialId, parameters, trialStart) = running[done];
+            running.Remove(done);
+            var outcome = await done.ConfigureAwait(false);
+
+            if (outcome.End == ReplicaSetEnd.Cancelled)
+            {
+                // Stopped because the job ended (cancelled, or failed through other trials).
+                Finish(trialId, LocalJobStates.TrialInfeasible, null, null,
+                    cancellationToken.IsCancellationRequested ? "Stopped: the job was cancelled." : "Stopped: the job failed.");
+                continue;
+            }
+
+            finishedCount++;
+            if (outcome.End == ReplicaSetEnd.Succeeded)
+            {
+                var metricFile = _folder.MetricFile(trialId, LocalReplica.PoolNameOf(0) + "-0");
+                var records = MetricFile.Read(metricFile, metric.MetricId, out var otherTags);
+                if (MetricFile.Measure(records, metric.MetricId, best, goal, trialStart) is { } measured)
+                {
+                    var value = measured.Final.Metrics![0].Value;
+                    Finish(trialId, LocalJobStates.TrialSucceeded, measured.Final, measured.Measurements, null);
+                    finished.Add(new Observation(parameters, value));
+                    _output.Info(string.Create(CultureInfo.InvariantCulture, $"trial {trialId}: {metric.MetricId} = {value:R}"));
+                }
+                else
+                {
+                    var reason = $"The trial reported no value of the metric '{metric.MetricId}'" +
+                                 (otherTags.Count > 0 ? $" (it reported {string.Join(", ", otherTags.Select(t => $"'{t}'"))} instead)." : ".");
+                    Finish(trialId, LocalJobStates.TrialInfeasible, null, null, reason);
+                    finished.Add(new Observation(parameters, null));
+                    _output.Diagnostic(new VertexDiagnostic(DiagnosticCodes.TrialReportedNoMetric, $"trial {trialId}",
+                        $"Trial {trialId}: {reason} Report it with HyperTune.Report(\"{metric.MetricId}\", value).", IsWarning: true));
+                }
+            }
+            else
+            {
+                failedCount++;
+                Finish(trialId, LocalJobStates.TrialInfeasible, null, null, $"Trial failed: {outcome.Message}");
+                finished.Add(new Observation(parameters, null));
+                _output.Info($"trial {trialId}: failed: {outcome.Message}");
+                if (outcome.End == ReplicaSetEnd.CouldNotStart)
+                {
+                    // Nothing else will start either.
+                    jobFailure = outcome;
+                    stopTrials.Cancel();
+                    continue;
+                }
+            }
+
+            if (jobFailure is null && (maxFailed > 0 ? failedCount >= maxFailed : failedCount * 2 > finishedCount))
+            {
+                var rule = maxFailed > 0
+                    ? $"maxFailedTrialCount is {maxFailed}"
+                    : "more than half of the finished trials failed (maxFailedTrialCount 0 lets the service decide)";
+                jobFailure = new ReplicaSetOutcome(ReplicaSetEnd.Failed,
+                    $"{failedCount} of {finishedCount} finished trials failed and {rule}; the last failure: {outcome.Message}",
+                    DiagnosticCodes.TooManyFailedTrials);
+                stopTrials.Cancel();
+            }
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new ReplicaSetOutcome(ReplicaSetEnd.Cancelled, "The job was cancelled.", DiagnosticCodes.LocalJobCancelled);
+        }
+
+        if (jobFailure is not null)
+        {
+            return jobFailure;
+        }
+
+        return finished.Any(o => o.Value is not null)
+            ? new ReplicaSetOutcome(ReplicaSetEnd.Succeeded)
+            : new ReplicaSetOutcome(ReplicaSetEnd.Failed,
+                $"None of the {finishedCount} trials reported the metric '{metric.MetricId}'. Report it from the primary replica with HyperTune.Report(\"{metric.MetricId}\", value).",
+                DiagnosticCodes.NoTrialReportedMetric);
+    }
+
+    private void Finish(string trialId, string state, Measurement? final, List<Measurement>? measurements, string? infeasibleReason) =>
+        _resource.Update(job =>
+        {
+            var trial = job.Trials!.First(t => t.Id == trialId);
+            trial.State = state;
+            trial.FinalMeasurement = final;
+            trial.Measurements = measurements;
+            trial.InfeasibleReason = infeasibleReason;
+            trial.EndTime = JobResource.Timestamp(DateTimeOffset.UtcNow);
+        });
+
+    private static LocalRunException Unsupported(string message) =>
+        new(DiagnosticCodes.LocalUnsupportedDocument, message, isConfigurationError: true);
+}
