@@ -82,7 +82,7 @@ public sealed class ContainerModeTests : IDisposable
         var trials = job.TuningJob!.Trials!.OrderBy(t => t.Id).ToList();
         Assert.Equal(["SUCCEEDED", "SUCCEEDED", "INFEASIBLE"], trials.Select(t => t.State));
         Assert.Equal([5.0, 10], trials.Take(2).Select(t => t.FinalMeasurement!.Metrics!.Single().Value));
-        Assert.Contains("local-run: Best trial: 2 with score = 10 (--x=2)", result.Output);
+        Assert.Contains("local-run: Best trial: 2 (score = 10, goal MAXIMIZE)", result.Output);
         Assert.Empty(await Leftovers.ContainersOf(job.Record.Id));
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using VertexTraining.Core.Api;
+using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Local;
 using VertexTraining.Core.Serialization;
 
@@ -107,13 +108,16 @@ public sealed class LocalJobStoreTests : IDisposable
             ],
         };
 
-        var lines = TrialTable.Format(job).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var report = TrialReport.From(job);
+        var lines = report.Format().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Matches(@"^\s+TRIAL\s+STATE\s+optimizer\s+loss\s+NOTE$", lines[0]);
-        Assert.Matches(@"^\*\s+1\s+SUCCEEDED\s+adam\s+0\.25$", lines[1]);
-        Assert.Matches(@"^\s+2\s+SUCCEEDED\s+sgd\s+0\.5$", lines[2]);
-        Assert.Matches(@"^\s+3\s+INFEASIBLE\s+rmsprop\s+-\s+The trial reported no value", lines[3]);
-        Assert.Equal("Best trial: 1 with loss = 0.25 (--optimizer=adam)", TrialTable.DescribeBest(job));
+        Assert.Matches(@"^\s+TRIAL\s+STATE\s+LOSS\s+DURATION\s+PARAMETERS\s+NOTE$", lines[0]);
+        Assert.Matches(@"^\*\s+1\s+SUCCEEDED\s+0\.25\s+optimizer=adam$", lines[1]);
+        Assert.Matches(@"^\s+2\s+SUCCEEDED\s+0\.5\s+optimizer=sgd$", lines[2]);
+        Assert.Matches(@"^\s+3\s+INFEASIBLE\s+optimizer=rmsprop\s+infeasible: The trial reported no value", lines[3]);
+        Assert.Equal("Trials: 2 succeeded, 0 running, 1 failed of 0", lines[4]);
+        Assert.Equal("Best trial: 1 (loss = 0.25, goal MINIMIZE)", lines[5]);
+        Assert.Equal(lines[5], report.DescribeBest());
     }
 
     private static Trial Trial(string id, double value, string optimizer) => new()

@@ -175,9 +175,9 @@ public sealed class ProcessModeTests : IDisposable
         Assert.Equal(5, record.Logs("workerpool0-0").Count);
 
         Assert.Contains($"warning {DiagnosticCodes.TrialReportedNoMetric}: Trial 3: The trial reported no value of the metric 'score'.", result.Error);
-        Assert.Matches(@"local-run: \*\s+5\s+SUCCEEDED\s+5\s+50", result.Output);
-        Assert.Matches(@"local-run:\s+2\s+INFEASIBLE\s+2\s+-\s+Trial failed", result.Output);
-        Assert.Contains("local-run: Best trial: 5 with score = 50 (--x=5)", result.Output);
+        Assert.Matches(@"local-run: \*\s+5\s+SUCCEEDED\s+50\s+\S+s\s+x=5\n", result.Output);
+        Assert.Matches(@"local-run:\s+2\s+INFEASIBLE\s+\S+s\s+x=2\s+infeasible: Trial failed", result.Output);
+        Assert.Contains("local-run: Best trial: 5 (score = 50, goal MAXIMIZE)", result.Output);
         await RunAssertions.NoProcessesLeftWith(_marker);
     }
 

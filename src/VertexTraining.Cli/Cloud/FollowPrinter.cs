@@ -1,15 +1,24 @@
 using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;
+using VertexTraining.Core.Local;
 
 namespace VertexTraining.Cli.Cloud;
 
-/// <summary>Prints what a follower sees: state changes, log lines prefixed with their task, trial progress.</summary>
+/// <summary>
+/// Prints what a follower sees: state changes, log lines prefixed with their task, trial progress. Cloud jobs
+/// (through <see cref="IJobFollowObserver"/>) and local jobs (<see cref="FollowRunner.FollowLocalAsync"/>) print alike.
+/// </summary>
 internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool printStates, Func<LogLine, string>? formatLine = null) : IJobFollowObserver
 {
     private string? _progress;
     private string? _lastLogError;
 
-    public void StateChanged(VertexJob job, string? previousState)
+    void IJobFollowObserver.StateChanged(VertexJob job, string? previousState) => StateChanged(JobView.FromCloud(job));
+
+    void IJobFollowObserver.Polled(VertexJob job) => Polled(JobView.FromCloud(job));
+
+    /// <summary>The job entered a new state (or ended).</summary>
+    public void StateChanged(JobView job)
     {
         if (!printStates)
         {
@@ -17,9 +26,10 @@ internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool pr
         }
 
         var verb = JobStates.IsTerminal(job.State) ? "ended" : "is";
-        output.WriteLine($"VertexTraining: {job.Name.Id} {verb} {JobStates.Short(job.State)}{(job.Error?.Message is { Length: > 0 } message ? $" ({message})" : "")}");
+        output.WriteLine($"VertexTraining: {job.Id} {verb} {JobStates.Short(job.State)}{(job.Error?.Message is { Length: > 0 } message ? $" ({message})" : "")}");
     }
 
+    /// <summary>New log lines, each printed once.</summary>
     public void LogLines(IReadOnlyList<LogLine> lines)
     {
         foreach (var line in lines)
@@ -28,7 +38,8 @@ internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool pr
         }
     }
 
-    public void Polled(VertexJob job)
+    /// <summary>Every poll's job: prints trial progress when it changed.</summary>
+    public void Polled(JobView job)
     {
         if (!printStates || job.TuningJob is not { } tuning || tuning.Trials is null)
         {
@@ -57,7 +68,10 @@ internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool pr
     }
 
     /// <summary>The exit code of a final job; a job that did not succeed also gets its VTX line on stderr.</summary>
-    public static int Conclude(VertexJob job, TextWriter error)
+    public static int Conclude(VertexJob job, TextWriter error) => Conclude(JobView.FromCloud(job), error);
+
+    /// <summary>The exit code of a final job (cloud or local); a job that did not succeed also gets its VTX line on stderr.</summary>
+    public static int Conclude(JobView job, TextWriter error)
     {
         var outcome = JobStates.Outcome(job.State);
         var code = outcome switch
@@ -77,9 +91,11 @@ internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool pr
     }
 
     /// <summary>What to tell a user who pressed Ctrl-C: the job runs on; here is how to come back or stop it.</summary>
-    public static void Detached(JobName name, TextWriter error)
+    public static void Detached(string name, TextWriter error)
     {
-        error.WriteLine($"VertexTraining: stopped following; the job keeps running on Vertex AI: {name}");
+        error.WriteLine(LocalJobName.IsLocal(name)
+            ? $"VertexTraining: stopped following; the job keeps running in its local-run process: {name}"
+            : $"VertexTraining: stopped following; the job keeps running on Vertex AI: {name}");
         error.WriteLine($"VertexTraining: re-attach with: dotnet vertex wait {name}");
         error.WriteLine($"VertexTraining: cancel it with: dotnet vertex cancel {name}");
     }

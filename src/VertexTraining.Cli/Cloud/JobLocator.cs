@@ -3,13 +3,15 @@ using System.Text.RegularExpressions;
 using VertexTraining.Cli.Commands;
 using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;
+using VertexTraining.Core.Local;
 
 namespace VertexTraining.Cli.Cloud;
 
 /// <summary>
 /// Turns a JOB argument into a job: a full resource name stands alone; a bare id needs a project and
 /// region (options, else the project file in the current directory, else GOOGLE_CLOUD_PROJECT and
-/// us-central1) and is looked up as a custom job, then as a tuning job.
+/// us-central1) and is looked up as a custom job, then as a tuning job. <c>local/&lt;id&gt;</c> names a job run by
+/// <c>local-run</c> on this machine: it is read from the local job index, with no credentials and no network.
 /// </summary>
 internal static partial class JobLocator
 {
@@ -21,8 +23,44 @@ internal static partial class JobLocator
     /// <summary>The job argument with its description, shared by every JOB command.</summary>
     public static Argument<string> JobArgument() => new("JOB")
     {
-        Description = "A job's resource name (projects/P/locations/R/customJobs/ID or .../hyperparameterTuningJobs/ID), or its id with --project/--region.",
+        Description = "A job's resource name (projects/P/locations/R/customJobs/ID or .../hyperparameterTuningJobs/ID), its id with --project/--region, or local/ID for a job run by local-run on this machine.",
     };
+
+    /// <summary>The job a JOB argument names, cloud or local, with what the command needs to go on with it.</summary>
+    public static async Task<LocatedJob> FindAsync(CliContext context, ParseResult parse, CloudOptions options, string jobArgument, CancellationToken cancellationToken)
+    {
+        if (LocalJobStore.IsLocalJobName(jobArgument))
+        {
+            var record = FindLocal(context, jobArgument);
+            return new LocatedJob(JobView.FromLocal(record.Read()), null, null, record);
+        }
+
+        var (session, job, projectId) = await LocateAsync(context, parse, options, jobArgument, cancellationToken).ConfigureAwait(false);
+        return new LocatedJob(JobView.FromCloud(job, projectId), session, job, null);
+    }
+
+    /// <summary>The local job store, at the index folder this command's environment names.</summary>
+    public static LocalJobStore LocalStore(CliContext context)
+    {
+        // The same rule as LocalJobStore.DefaultIndexDirectory, but through the command's environment (tests run in-process).
+        if (context.Variable(LocalJobStore.IndexVariable) is { } index)
+        {
+            return new LocalJobStore(index);
+        }
+
+        return context.Variable("XDG_STATE_HOME") is { } state
+            ? new LocalJobStore(Path.Combine(state, "vertex-training", "local-jobs"))
+            : LocalJobStore.Default;
+    }
+
+    /// <summary>The local job <paramref name="jobArgument"/> (<c>local/&lt;id&gt;</c>) names.</summary>
+    /// <exception cref="VertexCloudException">The index does not know it (VTX5014).</exception>
+    public static LocalJobRecord FindLocal(CliContext context, string jobArgument)
+    {
+        var store = LocalStore(context);
+        return store.Find(jobArgument) ?? throw new VertexCloudException(DiagnosticCodes.LocalJobNotFound,
+            $"No local job '{jobArgument.Trim()}' in the local job index {store.IndexDirectory} (see 'dotnet vertex list --local'; ${LocalJobStore.IndexVariable} moves the index).");
+    }
 
     /// <summary>A session for the job's region and the job itself.</summary>
     public static async Task<(CloudSession Session, VertexJob Job, string? ProjectId)> LocateAsync(
@@ -75,3 +113,10 @@ internal static partial class JobLocator
         return (null, project, region);
     }
 }
+
+/// <summary>A job found by <see cref="JobLocator.FindAsync"/>: its view, and either its cloud session and job or its local record.</summary>
+/// <param name="View">What the commands print.</param>
+/// <param name="Session">The cloud session, for a cloud job.</param>
+/// <param name="CloudJob">The cloud job, for a cloud job.</param>
+/// <param name="LocalJob">The local record, for a local job.</param>
+internal sealed record LocatedJob(JobView View, CloudSession? Session, VertexJob? CloudJob, LocalJobRecord? LocalJob);

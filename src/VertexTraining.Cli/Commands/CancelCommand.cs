@@ -5,7 +5,10 @@ using VertexTraining.Core.Cloud;
 
 namespace VertexTraining.Cli.Commands;
 
-/// <summary><c>dotnet vertex cancel JOB</c>: asks Vertex AI to cancel a job (asynchronous; the job is not deleted).</summary>
+/// <summary>
+/// <c>dotnet vertex cancel JOB</c>: asks Vertex AI to cancel a job (asynchronous; the job is not deleted), or the
+/// local-run process of a local job (<c>local/&lt;id&gt;</c>) to stop it.
+/// </summary>
 internal static class CancelCommand
 {
     public static Command Create()
@@ -16,7 +19,8 @@ internal static class CancelCommand
         options.AddTo(command);
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
-            var (session, found, _) = await JobLocator.LocateAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
+            var located = await JobLocator.FindAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
+            var found = located.View;
             if (JobStates.IsTerminal(found.State))
             {
                 context.Err.WriteLine($"VertexTraining: {found.Name} already ended {JobStates.Short(found.State)}; nothing to cancel.");
@@ -28,8 +32,19 @@ internal static class CancelCommand
                 return ExitCodes.Success;
             }
 
-            await session.Jobs.CancelAsync(found.Name, cancellationToken);
-            var after = await session.Jobs.GetAsync(found.Name, cancellationToken);
+            JobView after;
+            if (located.LocalJob is { } local)
+            {
+                // The local-run process watches for this request and ends the job CANCELLED, stopping its replicas.
+                local.RequestCancel();
+                after = JobView.FromLocal(local.Read());
+            }
+            else
+            {
+                await located.Session!.Jobs.CancelAsync(located.CloudJob!.Name, cancellationToken);
+                after = JobView.FromCloud(await located.Session.Jobs.GetAsync(located.CloudJob.Name, cancellationToken));
+            }
+
             if (parse.GetValue(options.Json))
             {
                 context.Out.WriteLine(Formats.Json(after.Resource));

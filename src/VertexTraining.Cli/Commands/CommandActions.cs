@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VertexTraining.Core.Cloud;
+using VertexTraining.Core.Local;
 
 namespace VertexTraining.Cli.Commands;
 
@@ -20,6 +21,12 @@ internal static class CommandActions
             }
             catch (VertexCloudException e)
             {
+                context.Err.WriteLine(e.ToDiagnostic().ToCanonicalString());
+                return ExitCodes.ForDiagnostic(e.Code);
+            }
+            catch (LocalRunException e)
+            {
+                // A local job's record could not be read (status, logs, ... of local/<id>).
                 context.Err.WriteLine(e.ToDiagnostic().ToCanonicalString());
                 return ExitCodes.ForDiagnostic(e.Code);
             }

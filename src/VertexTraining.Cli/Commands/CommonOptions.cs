@@ -50,7 +50,7 @@ internal static class FollowOptionsFactory
 {
     public static Option<double> PollInterval() => new("--poll-interval")
     {
-        Description = "Seconds between polls while following a job.",
+        Description = "Seconds between polls while following a job (a local job is re-read at least every 0.5 s).",
         DefaultValueFactory = _ => 10,
     };
 }

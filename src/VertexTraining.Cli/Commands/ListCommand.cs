@@ -4,10 +4,14 @@ using VertexTraining.Cli.Cloud;
 using VertexTraining.Cli.Output;
 using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;
+using VertexTraining.Core.Local;
 
 namespace VertexTraining.Cli.Commands;
 
-/// <summary><c>dotnet vertex list</c>: the project's training jobs in a region, filtered and paged.</summary>
+/// <summary>
+/// <c>dotnet vertex list</c>: the project's training jobs in a region, filtered and paged; with <c>--local</c>, the jobs
+/// local-run ran on this machine instead (no credentials, no network), in the same table.
+/// </summary>
 internal static class ListCommand
 {
     public static Command Create()
@@ -25,13 +29,30 @@ internal static class ListCommand
         kind.AcceptOnlyFromAmong("custom", "tuning", "all");
         var limit = new Option<int?>("--limit") { Description = "Stop after this many jobs (per kind)." };
         var pageSize = new Option<int?>("--page-size") { Description = "Jobs per request; every page is read until --limit." };
-        var command = new Command("list", "List training jobs (custom and hyperparameter tuning) with their states.")
+        var local = new Option<bool>("--local")
         {
-            state, labels, displayName, filter, kind, limit, pageSize,
+            Description = "List the jobs run on this machine by local-run (ids local/ID, usable with status, wait, logs, trials, cancel) instead of Vertex AI's; needs no credentials. --state, --label, --display-name, --kind and --limit apply; --filter does not.",
+        };
+        var command = new Command("list", "List training jobs (custom and hyperparameter tuning) with their states; --local lists the jobs run on this machine by local-run.")
+        {
+            state, labels, displayName, filter, kind, limit, pageSize, local,
         };
         options.AddTo(command);
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
+            if (parse.GetValue(local))
+            {
+                if (!string.IsNullOrWhiteSpace(parse.GetValue(filter)))
+                {
+                    throw new VertexCloudException(DiagnosticCodes.InvalidJobReference,
+                        "--filter is a Vertex AI list filter and does not apply to --local; use --state, --label, --display-name or --kind.");
+                }
+
+                var store = JobLocator.LocalStore(context);
+                var localJobs = LocalJobs(store, parse.GetValue(state), parse.GetValue(labels) ?? [], parse.GetValue(displayName), parse.GetValue(kind), parse.GetValue(limit));
+                return Print(context, parse.GetValue(options.Json), localJobs, $"No local jobs in {store.IndexDirectory}.");
+            }
+
             var (project, region) = await JobLocator.ProjectAndRegionAsync(context, parse, options, cancellationToken);
             var expression = BuildFilter(parse.GetValue(state), parse.GetValue(labels) ?? [], parse.GetValue(displayName), parse.GetValue(filter));
             var session = await CloudSession.CreateAsync(context, region, parse.GetValue(options.ApiEndpoint), parse.GetValue(CommonOptions.Verbose), cancellationToken);
@@ -56,30 +77,79 @@ internal static class ListCommand
                 }
             }
 
-            if (parse.GetValue(options.Json))
-            {
-                context.Out.WriteLine(Formats.Json(new JsonArray(jobs.Select(j => (JsonNode)j.Resource.DeepClone()).ToArray())));
-                return ExitCodes.Success;
-            }
-
-            var table = new TextTable("ID", "KIND", "STATE", "CREATED", "DISPLAY NAME");
-            foreach (var job in jobs.OrderByDescending(j => j.CreateTime))
-            {
-                table.Add(job.Name.Id, job.Kind == JobKind.CustomJob ? "custom" : "tuning", JobStates.Short(job.State), Formats.Time(job.CreateTime), job.DisplayName);
-            }
-
-            if (table.Count == 0)
-            {
-                context.Out.WriteLine($"No jobs in {project} / {region}{(expression is null ? "" : $" matching {expression}")}.");
-            }
-            else
-            {
-                table.WriteTo(context.Out);
-            }
-
-            return ExitCodes.Success;
+            return Print(context, parse.GetValue(options.Json), jobs.Select(j => JobView.FromCloud(j)).ToList(),
+                $"No jobs in {project} / {region}{(expression is null ? "" : $" matching {expression}")}.");
         });
         return command;
+    }
+
+    /// <summary>The one rendering of a job list, cloud or local: a table newest first, or a JSON array of the resources.</summary>
+    private static int Print(CliContext context, bool json, IReadOnlyList<JobView> jobs, string whenEmpty)
+    {
+        if (json)
+        {
+            context.Out.WriteLine(Formats.Json(new JsonArray(jobs.Select(j => (JsonNode)j.Resource.DeepClone()).ToArray())));
+            return ExitCodes.Success;
+        }
+
+        var table = new TextTable("ID", "KIND", "STATE", "CREATED", "DISPLAY NAME");
+        foreach (var job in jobs.OrderByDescending(j => j.CreateTime))
+        {
+            table.Add(job.Id, job.Kind == JobKind.CustomJob ? "custom" : "tuning", JobStates.Short(job.State), Formats.Time(job.CreateTime), job.DisplayName);
+        }
+
+        if (table.Count == 0)
+        {
+            context.Out.WriteLine(whenEmpty);
+        }
+        else
+        {
+            table.WriteTo(context.Out);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The indexed local jobs that pass the same filters the cloud list applies server-side.</summary>
+    private static List<JobView> LocalJobs(LocalJobStore store, string? state, IEnumerable<string> labels, string? displayName, string? kind, int? limit)
+    {
+        string? wantedState = null;
+        if (state is not null && !JobStates.TryNormalize(state, out wantedState))
+        {
+            throw new VertexCloudException(DiagnosticCodes.InvalidJobReference,
+                $"--state '{state}' is not a job state; use one of {string.Join(", ", JobStates.All.Select(JobStates.Short))}.");
+        }
+
+        var namePattern = string.IsNullOrWhiteSpace(displayName)
+            ? null
+            : new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(displayName).Replace("\\*", ".*", StringComparison.Ordinal) + "$");
+        var labelFilters = labels.Select(l => l.IndexOf('=') is var i and >= 0 ? (Key: l[..i], Value: (string?)l[(i + 1)..]) : (Key: l, Value: null)).ToList();
+
+        var jobs = new List<JobView>();
+        foreach (var record in store.List())
+        {
+            JobView job;
+            try
+            {
+                job = JobView.FromLocal(record.Read());
+            }
+            catch (LocalRunException)
+            {
+                // A run folder being deleted or half-written does not spoil the list.
+                continue;
+            }
+
+            var matches = (wantedState is null || job.State == wantedState)
+                && (kind is null or "all" || (kind == "custom") == (job.Kind == JobKind.CustomJob))
+                && (namePattern is null || (job.DisplayName is { } name && namePattern.IsMatch(name)))
+                && labelFilters.All(f => job.Labels.TryGetValue(f.Key, out var value) && (f.Value is null || f.Value == value));
+            if (matches)
+            {
+                jobs.Add(job);
+            }
+        }
+
+        return limit is { } most ? [.. jobs.OrderByDescending(j => j.CreateTime).Take(most)] : jobs;
     }
 
     internal static string? BuildFilter(string? state, IEnumerable<string> labels, string? displayName, string? raw)

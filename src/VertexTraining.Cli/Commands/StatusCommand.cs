@@ -5,7 +5,7 @@ using VertexTraining.Core.Cloud;
 
 namespace VertexTraining.Cli.Commands;
 
-/// <summary><c>dotnet vertex status JOB</c>: state, times, error, and a tuning job's trial progress.</summary>
+/// <summary><c>dotnet vertex status JOB</c>: state, times, error, and a tuning job's trial progress; for cloud and local (<c>local/&lt;id&gt;</c>) jobs alike.</summary>
 internal static class StatusCommand
 {
     public static Command Create()
@@ -16,24 +16,24 @@ internal static class StatusCommand
         options.AddTo(command);
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
-            var (_, found, projectId) = await JobLocator.LocateAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
+            var found = (await JobLocator.FindAsync(context, parse, options, parse.GetValue(job)!, cancellationToken)).View;
             if (parse.GetValue(options.Json))
             {
                 context.Out.WriteLine(Formats.Json(found.Resource));
                 return ExitCodes.Success;
             }
 
-            Print(found, projectId, context.Out);
+            Print(found, context.Out);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    internal static void Print(VertexJob job, string? projectId, TextWriter output)
+    internal static void Print(JobView job, TextWriter output)
     {
         var rows = new List<(string, string)>
         {
-            ("Name", job.Name.ToString()),
+            ("Name", job.Name),
             ("Display name", job.DisplayName ?? ""),
             ("Kind", job.Kind.ToString()),
             ("State", JobStates.Short(job.State)),
@@ -56,11 +56,11 @@ internal static class StatusCommand
             rows.Add(("Trials", TrialReport.Progress(tuning).ToString()));
             if (tuning.Trials is { Count: > 0 } && TrialReport.From(tuning) is { Best: { } best } report)
             {
-                rows.Add(("Best trial", $"{best.Id} ({report.MetricId} = {Formats.Number(best.MetricValue)}, {report.Goal})"));
+                rows.Add(("Best trial", $"{best.Id} ({report.MetricId} = {TrialReport.FormatNumber(best.MetricValue)}, {report.Goal})"));
             }
         }
 
-        rows.Add(("Console", ConsoleUrls.ForJob(job.Name, projectId)));
+        rows.Add(job.Where);
         var width = rows.Max(r => r.Item1.Length) + 1;
         foreach (var (label, value) in rows.Where(r => r.Item2.Length > 0))
         {

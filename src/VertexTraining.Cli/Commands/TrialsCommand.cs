@@ -6,7 +6,7 @@ using VertexTraining.Core.Diagnostics;
 
 namespace VertexTraining.Cli.Commands;
 
-/// <summary><c>dotnet vertex trials JOB</c>: one row per trial of a tuning job, the best one marked.</summary>
+/// <summary><c>dotnet vertex trials JOB</c>: one row per trial of a tuning job (cloud or <c>local/&lt;id&gt;</c>), the best one marked.</summary>
 internal static class TrialsCommand
 {
     public static Command Create()
@@ -17,7 +17,7 @@ internal static class TrialsCommand
         options.AddTo(command);
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
-            var (_, found, _) = await JobLocator.LocateAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
+            var found = (await JobLocator.FindAsync(context, parse, options, parse.GetValue(job)!, cancellationToken)).View;
             if (found.TuningJob is not { } tuning)
             {
                 throw new VertexCloudException(DiagnosticCodes.InvalidJobReference,
@@ -29,7 +29,7 @@ internal static class TrialsCommand
             {
                 context.Out.WriteLine(Formats.Json(new
                 {
-                    job = found.Name.ToString(),
+                    job = found.Name,
                     state = found.State,
                     metricId = report.MetricId,
                     goal = report.Goal,
@@ -48,33 +48,10 @@ internal static class TrialsCommand
                 return ExitCodes.Success;
             }
 
-            Print(report, TrialReport.Progress(tuning), context.Out);
+            // The one text form of trials, also printed at the end of local-run.
+            context.Out.Write(report.Format());
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    internal static void Print(TrialReport report, TrialProgress progress, TextWriter output)
-    {
-        var table = new TextTable("", "TRIAL", "STATE", report.MetricId.Length > 0 ? report.MetricId.ToUpperInvariant() : "METRIC", "DURATION", "PARAMETERS", "NOTE");
-        foreach (var row in report.Rows)
-        {
-            table.Add(row.IsBest ? "*" : "", row.Id, row.State, Formats.Number(row.MetricValue), Formats.Duration(row.Duration),
-                string.Join(" ", row.Parameters.Select(p => $"{p.Key}={p.Value}")), row.Note);
-        }
-
-        if (table.Count == 0)
-        {
-            output.WriteLine("No trials yet.");
-        }
-        else
-        {
-            table.WriteTo(output);
-        }
-
-        output.WriteLine($"Trials: {progress}");
-        output.WriteLine(report.Best is { } best
-            ? $"Best trial: {best.Id} ({report.MetricId} = {Formats.Number(best.MetricValue)}, goal {report.Goal})"
-            : $"Best trial: none yet (no succeeded trial reported '{report.MetricId}')");
     }
 }

@@ -6,7 +6,8 @@ namespace VertexTraining.Cli.Commands;
 
 /// <summary>
 /// <c>dotnet vertex wait JOB</c>: follows a job to its end, printing state changes and its log lines,
-/// and exits with the code of its final state. Ctrl-C stops following only.
+/// and exits with the code of its final state. Ctrl-C stops following only. A local job (<c>local/&lt;id&gt;</c>) is
+/// followed through its run folder.
 /// </summary>
 internal static class WaitCommand
 {
@@ -23,12 +24,15 @@ internal static class WaitCommand
         options.AddTo(command);
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
-            var (session, found, _) = await JobLocator.LocateAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
+            var found = await JobLocator.FindAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
             var json = parse.GetValue(options.Json);
             // With --json, stdout carries only the final job; progress goes to stderr for the human watching.
             var progress = json ? context.Err : context.Out;
-            var final = await FollowRunner.FollowAsync(context, session, found, task: null, progress, printStates: true,
-                parse.GetValue(pollInterval), parse.GetValue(noLogs), cancellationToken);
+            var final = found.LocalJob is { } local
+                ? await FollowRunner.FollowLocalAsync(context, local, task: null, progress, printStates: true,
+                    parse.GetValue(pollInterval), parse.GetValue(noLogs), cancellationToken)
+                : await FollowRunner.FollowAsync(context, found.Session!, found.CloudJob!, task: null, progress, printStates: true,
+                    parse.GetValue(pollInterval), parse.GetValue(noLogs), cancellationToken) is { } cloud ? JobView.FromCloud(cloud) : null;
             if (final is null)
             {
                 return ExitCodes.Interrupted;

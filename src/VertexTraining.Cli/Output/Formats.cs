@@ -21,19 +21,9 @@ internal static class Formats
     public static string Time(DateTimeOffset? time) =>
         time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
 
-    public static string Duration(TimeSpan? duration)
-    {
-        if (duration is not { } d)
-        {
-            return "";
-        }
+    public static string Duration(TimeSpan? duration) => VertexTraining.Core.Cloud.TrialReport.FormatDuration(duration);
 
-        return d.TotalHours >= 1 ? $"{(int)d.TotalHours}h{d.Minutes:00}m{d.Seconds:00}s"
-            : d.TotalMinutes >= 1 ? $"{d.Minutes}m{d.Seconds:00}s"
-            : $"{d.TotalSeconds:0.#}s";
-    }
-
-    public static string Number(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "";
+    public static string Number(double? value) => VertexTraining.Core.Cloud.TrialReport.FormatNumber(value);
 
     public static string Json(JsonNode? node) => node?.ToJsonString(JsonOptions) ?? "null";
 

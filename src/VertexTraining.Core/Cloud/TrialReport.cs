@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using VertexTraining.Core.Api;
 
@@ -25,14 +26,18 @@ public sealed record TrialProgress(int Succeeded, int Running, int Failed, int M
     public override string ToString() => $"{Succeeded} succeeded, {Running} running, {Failed} failed of {Max}";
 }
 
-/// <summary>The trials of a tuning job with the best one marked according to the study's goal.</summary>
+/// <summary>
+/// The trials of a tuning job with the best one marked according to the study's goal, and their text form.
+/// The one rendering of trials: <c>dotnet vertex trials</c> (cloud and local jobs) and the end of <c>local-run</c> print it.
+/// </summary>
 public sealed class TrialReport
 {
-    private TrialReport(string metricId, string goal, IReadOnlyList<TrialRow> rows)
+    private TrialReport(string metricId, string goal, IReadOnlyList<TrialRow> rows, TrialProgress counts)
     {
         MetricId = metricId;
         Goal = goal;
         Rows = rows;
+        Counts = counts;
     }
 
     /// <summary>The study's (first) metric.</summary>
@@ -46,6 +51,9 @@ public sealed class TrialReport
 
     /// <summary>The best row, or null when no trial produced the metric.</summary>
     public TrialRow? Best => Rows.FirstOrDefault(r => r.IsBest);
+
+    /// <summary>Trial counts by outcome (see <see cref="Progress"/>).</summary>
+    public TrialProgress Counts { get; }
 
     /// <summary>Counts trials by outcome.</summary>
     public static TrialProgress Progress(HyperparameterTuningJob job)
@@ -91,8 +99,59 @@ public sealed class TrialReport
             Duration(t),
             i == bestIndex,
             NoteFor(t, values[i], metricId))).ToList();
-        return new TrialReport(metricId, goal, rows);
+        return new TrialReport(metricId, goal, rows, Progress(job));
     }
+
+    /// <summary>
+    /// The table, one line per trial: best mark (<c>*</c>), id, state, metric, duration, parameters, note; or
+    /// <c>No trials yet.</c>. Ends with a newline.
+    /// </summary>
+    public string FormatTable()
+    {
+        if (Rows.Count == 0)
+        {
+            return "No trials yet." + Environment.NewLine;
+        }
+
+        string[] header = ["", "TRIAL", "STATE", MetricId.Length > 0 ? MetricId.ToUpperInvariant() : "METRIC", "DURATION", "PARAMETERS", "NOTE"];
+        var lines = new List<string[]> { header };
+        lines.AddRange(Rows.Select(row => new[]
+        {
+            row.IsBest ? "*" : "", row.Id, row.State, FormatNumber(row.MetricValue), FormatDuration(row.Duration),
+            string.Join(" ", row.Parameters.Select(p => $"{p.Key}={p.Value}")), row.Note,
+        }));
+
+        var widths = Enumerable.Range(0, header.Length).Select(c => lines.Max(l => l[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var line in lines)
+        {
+            // The last column is not padded, and no line ends in spaces.
+            text.AppendLine(string.Join("  ", line.Select((cell, c) => c == line.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The best trial in one line: <c>Best trial: 5 (accuracy = 0.97, goal MAXIMIZE)</c>, or why there is none.</summary>
+    public string DescribeBest() => Best is { } best
+        ? $"Best trial: {best.Id} ({MetricId} = {FormatNumber(best.MetricValue)}, goal {Goal})"
+        : $"Best trial: none yet (no succeeded trial reported '{MetricId}')";
+
+    /// <summary>The whole text: the table, the trial counts and the best trial.</summary>
+    public string Format() =>
+        FormatTable() + $"Trials: {Counts}" + Environment.NewLine + DescribeBest() + Environment.NewLine;
+
+    /// <summary>A metric value as the table shows it (six significant digits); empty when absent.</summary>
+    public static string FormatNumber(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>A duration as the table shows it: <c>42.5s</c>, <c>3m07s</c>, <c>2h05m00s</c>; empty when unknown.</summary>
+    public static string FormatDuration(TimeSpan? duration) => duration switch
+    {
+        null => "",
+        { TotalHours: >= 1 } d => string.Create(CultureInfo.InvariantCulture, $"{(int)d.TotalHours}h{d.Minutes:00}m{d.Seconds:00}s"),
+        { TotalMinutes: >= 1 } d => string.Create(CultureInfo.InvariantCulture, $"{d.Minutes}m{d.Seconds:00}s"),
+        { } d => string.Create(CultureInfo.InvariantCulture, $"{d.TotalSeconds:0.#}s"),
+    };
 
     private static double? MetricOf(Trial trial, string metricId) =>
         trial.FinalMeasurement?.Metrics?.FirstOrDefault(m => m.MetricId == metricId)?.Value;

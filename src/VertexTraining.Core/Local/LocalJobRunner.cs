@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using VertexTraining.Core.Api;
+using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;
 
 namespace VertexTraining.Core.Local;
@@ -136,8 +137,9 @@ public static class LocalJobRunner
 
         if (resource.TuningJob is { } tuned && tuned.Trials is { Count: > 0 })
         {
-            run.Info("trials:\n" + TrialTable.Format(tuned).TrimEnd());
-            run.Info(TrialTable.DescribeBest(tuned));
+            var report = TrialReport.From(tuned);
+            run.Info("trials:\n" + report.FormatTable().TrimEnd());
+            run.Info(report.DescribeBest());
         }
 
         run.Info(string.Create(CultureInfo.InvariantCulture,
