@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Build.Framework;
+
+namespace VertexTraining.Build.Tasks;
+
+/// <summary>
+/// Runs <c>dotnet-vertex</c> for the targets, streaming its output into the build log (its
+/// <c>error VTXnnnn:</c> lines become build errors). Unlike Exec, cancelling the build (Ctrl-C)
+/// first asks the tool to stop with SIGINT and gives it time to stop every replica and container
+/// of a local run, or to print how to re-attach to a cloud job, before anything is killed.
+/// </summary>
+public sealed class RunVertexCli : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(60);
+    private readonly object _gate = new();
+    private Process? _process;
+    private bool _cancelled;
+
+    /// <summary>The dotnet host.</summary>
+    [Required]
+    public string DotnetHost { get; set; } = "";
+
+    /// <summary>Path of dotnet-vertex.dll.</summary>
+    [Required]
+    public string CliAssembly { get; set; } = "";
+
+    /// <summary>The tool's arguments, one item each (no secrets: they are logged).</summary>
+    [Required]
+    public string[] Arguments { get; set; } = [];
+
+    /// <summary>The tool's exit code (see ExitCodes in the CLI).</summary>
+    [Output]
+    public int ExitCode { get; private set; }
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        var start = new ProcessStartInfo(DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CliAssembly);
+        foreach (var argument in Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Log.LogMessage(MessageImportance.Normal, $"{DotnetHost} {CliAssembly} {string.Join(' ', Arguments)}");
+        lock (_gate)
+        {
+            if (_cancelled)
+            {
+                return false;
+            }
+
+            _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {DotnetHost}.");
+        }
+
+        _process.OutputDataReceived += (_, e) => Forward(e.Data);
+        _process.ErrorDataReceived += (_, e) => Forward(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        _process.WaitForExit();
+        ExitCode = _process.ExitCode;
+        _process.Dispose();
+        return !Log.HasLoggedErrors && !_cancelled;
+    }
+
+    /// <inheritdoc />
+    public void Cancel()
+    {
+        Process? process;
+        lock (_gate)
+        {
+            _cancelled = true;
+            process = _process;
+        }
+
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+
+        Interrupt(process);
+        if (!process.WaitForExit((int)GracePeriod.TotalMilliseconds))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private void Forward(string? line)
+    {
+        if (line is not null)
+        {
+            // Parses MSBuild's canonical "origin : error CODE: text" lines into errors and warnings.
+            Log.LogMessageFromText(line, MessageImportance.High);
+        }
+    }
+
+    private static void Interrupt(Process process)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // The console's Ctrl-C already reached the tool; it is killed if it does not stop.
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+        });
+        kill?.WaitForExit(5000);
+    }
+}
