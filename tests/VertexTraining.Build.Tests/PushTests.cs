@@ -1,14 +1,15 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using VertexTraining.Build.Tests.Infrastructure;
+using VertexTraining.Cli.Tests.Fakes;
 
 namespace VertexTraining.Build.Tests;
 
 /// <summary>
 /// One `dotnet publish -t:SubmitTraining` of HelloTrainer that pushes to the plain local registry and
-/// submits to <see cref="FakeGoogleCloud"/>, which stands in for the metadata server and Vertex AI.
+/// submits to <see cref="FakeGoogleCloud"/>, whose metadata server and Vertex AI API stand in for Google.
 /// </summary>
-public sealed class PushFixture : IDisposable
+public sealed class PushFixture : IAsyncLifetime
 {
     private readonly Lazy<Submission> _submission;
     private TestProject? _project;
@@ -20,21 +21,24 @@ public sealed class PushFixture : IDisposable
             TestEnvironment.RequireRegistry();
             _project = TestProject.Create("HelloTrainer", "push");
             var properties = Submission.CloudProperties(TestEnvironment.Registry, TestEnvironment.BaseImageRepository, "push").With(
+                ("VertexProject", FakeGoogleCloud.ProjectId),
                 ("VertexJobDisplayName", "hello-push"),
                 ("VertexAcceleratorType", "NVIDIA_TESLA_T4"),
                 ("VertexArgs", "--epochs=3;--lr=0.1"));
-            return Submission.Publish(_project, properties, Cloud.Environment());
+            return Submission.Publish(_project, properties, Cloud.MetadataServerEnvironment());
         });
     }
 
-    internal FakeGoogleCloud Cloud { get; } = new();
+    internal FakeGoogleCloud Cloud { get; private set; } = null!;
 
     internal Submission Submission => _submission.Value;
 
-    public void Dispose()
+    public async Task InitializeAsync() => Cloud = await FakeGoogleCloudExtensions.StartWithMetadataServerAsync();
+
+    public async Task DisposeAsync()
     {
         _project?.Dispose();
-        Cloud.Dispose();
+        await Cloud.DisposeAsync();
     }
 }
 
@@ -86,21 +90,14 @@ public sealed class PushTests(PushFixture fixture) : IClassFixture<PushFixture>
         run.Build.AssertSuccess();
         var document = run.Document;
 
-        var create = Assert.Single(fixture.Cloud.Creates);
-        Assert.Equal("/v1/projects/my-project/locations/us-central1/customJobs", create.Path);
+        var create = Assert.Single(fixture.Cloud.Creates());
+        Assert.Equal($"/v1/projects/{FakeGoogleCloud.ProjectId}/locations/us-central1/customJobs", create.Path);
         // The body is job-request.json as written; the CLI adds only its submission-id label.
-        var body = JsonNode.Parse(create.Body)!.AsObject();
-        var labels = body["labels"]!.AsObject();
-        Assert.Matches("^[0-9a-f]{32}$", labels["vertex-training-submission-id"]!.GetValue<string>());
-        labels.Remove("vertex-training-submission-id");
-        if (labels.Count == 0)
-        {
-            body.Remove("labels");
-        }
-
+        var body = create.BodyWithoutSubmissionLabel(out var submissionId);
+        Assert.Matches("^[0-9a-f]{32}$", submissionId);
         Json.Equal(document.ToJsonString(), body, "The POSTed body (without the submission label)");
 
-        var jobName = $"projects/{FakeGoogleCloud.ProjectNumber}/locations/us-central1/customJobs/{FakeGoogleCloud.JobId}";
+        var jobName = Assert.Single(fixture.Cloud.Jobs).Name;
         var submission = Json.ParseObject(run.Project.VertexFile("submission.json", run.Build));
         Json.String(submission, "name", jobName);
         Json.String(submission, "state", "JOB_STATE_PENDING");
@@ -113,10 +110,11 @@ public sealed class PushTests(PushFixture fixture) : IClassFixture<PushFixture>
     {
         var run = fixture.Submission;
         run.Build.AssertSuccess();
-        Assert.Contains(fixture.Cloud.Requests, r => r.Authorization == $"Bearer {fixture.Cloud.AccessToken}");
+        var token = Assert.Single(fixture.Cloud.IssuedTokens());
+        Assert.Contains(fixture.Cloud.Requests, r => r.Header("Authorization") == $"Bearer {token}");
 
-        Assert.DoesNotContain(fixture.Cloud.AccessToken, run.Build.Output, StringComparison.Ordinal);
-        Assert.False(Binlog.Contains(run.Build.BinlogPath, fixture.Cloud.AccessToken), $"The access token is in {run.Build.BinlogPath}");
+        Assert.DoesNotContain(token, run.Build.Output, StringComparison.Ordinal);
+        Assert.False(Binlog.Contains(run.Build.BinlogPath, token), $"The access token is in {run.Build.BinlogPath}");
     }
 
     [PodmanFact]

@@ -1,5 +1,6 @@
 using System.Net;
 using VertexTraining.Build.Tests.Infrastructure;
+using VertexTraining.Cli.Tests.Fakes;
 
 namespace VertexTraining.Build.Tests;
 
@@ -13,13 +14,14 @@ public sealed class RegistryCredentialTests : IDisposable
     private readonly List<TestProject> _projects = [];
 
     [RegistryFact]
-    public void Push_with_the_right_credentials_succeeds()
+    public async Task Push_with_the_right_credentials_succeeds()
     {
         TestEnvironment.RequireRegistry();
-        using var cloud = new FakeGoogleCloud();
-        var properties = Submission.CloudProperties(TestEnvironment.AuthRegistry, TestEnvironment.AuthBaseImageRepository, "auth-ok");
+        await using var cloud = await FakeGoogleCloudExtensions.StartWithMetadataServerAsync();
+        var properties = Submission.CloudProperties(TestEnvironment.AuthRegistry, TestEnvironment.AuthBaseImageRepository, "auth-ok")
+            .With(("VertexProject", FakeGoogleCloud.ProjectId));
         var environment = Credentials(TestEnvironment.AuthPassword, TestEnvironment.AuthPassword);
-        foreach (var (name, value) in cloud.Environment())
+        foreach (var (name, value) in cloud.MetadataServerEnvironment())
         {
             environment[name] = value;
         }
@@ -34,21 +36,23 @@ public sealed class RegistryCredentialTests : IDisposable
     }
 
     [RegistryFact]
-    public void Push_with_an_Application_Default_Credentials_token_never_records_the_token()
+    public async Task Push_with_an_Application_Default_Credentials_token_never_records_the_token()
     {
         TestEnvironment.RequireRegistry();
         // The registry accepts oauth2accesstoken with this password, as Artifact Registry accepts an
         // access token: so the fake metadata server issues exactly that "token".
-        using var cloud = new FakeGoogleCloud(accessToken: TestEnvironment.AuthPassword);
+        await using var cloud = await FakeGoogleCloudExtensions.StartWithMetadataServerAsync(token: TestEnvironment.AuthPassword);
         var properties = Submission.CloudProperties(TestEnvironment.AuthRegistry, TestEnvironment.BaseImageRepository, "auth-adc")
-            .With(("VertexRegistryAuth", "Google"));
+            .With(("VertexProject", FakeGoogleCloud.ProjectId), ("VertexRegistryAuth", "Google"));
 
-        var run = Submission.Publish(NewProject("auth-adc"), properties, cloud.Environment());
+        var run = Submission.Publish(NewProject("auth-adc"), properties, cloud.MetadataServerEnvironment());
 
         run.Build.AssertSuccess();
-        Assert.True(cloud.TokensIssued > 0, "No token was requested from the metadata server.\n" + run.Build.Describe());
+        Assert.True(cloud.Requests.Any(r => r.Path.EndsWith("/service-accounts/default/token", StringComparison.Ordinal)),
+            "No token was requested from the metadata server.\n" + run.Build.Describe());
+        Assert.Equal([TestEnvironment.AuthPassword], cloud.IssuedTokens());
         AssertPushed(run);
-        AssertSecretNotRecorded(run, cloud.AccessToken);
+        AssertSecretNotRecorded(run, TestEnvironment.AuthPassword);
     }
 
     [RegistryFact]

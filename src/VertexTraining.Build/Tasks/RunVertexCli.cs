@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 
 namespace VertexTraining.Build.Tasks;
@@ -9,7 +10,7 @@ namespace VertexTraining.Build.Tasks;
 /// first asks the tool to stop with SIGINT and gives it time to stop every replica and container
 /// of a local run, or to print how to re-attach to a cloud job, before anything is killed.
 /// </summary>
-public sealed class RunVertexCli : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     private static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(60);
     private readonly object _gate = new();
@@ -90,12 +91,30 @@ public sealed class RunVertexCli : Microsoft.Build.Utilities.Task, ICancelableTa
         }
     }
 
+    // Only the tool's own diagnostics count: a training job's log line that merely contains
+    // "error:" (streamed while waiting) must stay a log line, not fail a job that succeeded.
+    [GeneratedRegex(@"^(?<origin>.*?) : (?<kind>error|warning) (?<code>VTX\d{4}): (?<text>.*)$")]
+    private static partial Regex OwnDiagnostic();
+
     private void Forward(string? line)
     {
-        if (line is not null)
+        if (line is null)
         {
-            // Parses MSBuild's canonical "origin : error CODE: text" lines into errors and warnings.
-            Log.LogMessageFromText(line, MessageImportance.High);
+            return;
+        }
+
+        var match = OwnDiagnostic().Match(line);
+        if (!match.Success)
+        {
+            Log.LogMessage(MessageImportance.High, "{0}", line);
+        }
+        else if (match.Groups["kind"].Value == "error")
+        {
+            Log.LogError(null, match.Groups["code"].Value, null, match.Groups["origin"].Value, 0, 0, 0, 0, "{0}", match.Groups["text"].Value);
+        }
+        else
+        {
+            Log.LogWarning(null, match.Groups["code"].Value, null, match.Groups["origin"].Value, 0, 0, 0, 0, "{0}", match.Groups["text"].Value);
         }
     }
 

@@ -480,7 +480,7 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
             }
         }
 
-        var ordered = entries.OrderBy(e => VertexTraining.Core.Cloud.VertexJob.ParseTime(e["timestamp"]!.GetValue<string>())).ToList();
+        var ordered = entries.OrderBy(e => DateTimeOffset.Parse(e["timestamp"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         if (request["orderBy"]?.GetValue<string>() == "timestamp desc")
         {
             ordered.Reverse();
