@@ -16,6 +16,9 @@ public static class DiagnosticCodes
     public const string InvalidBoolean = "VTX1007";
     public const string InvalidApiEndpoint = "VTX1008";
 
+    /// <summary>VertexImageLayers is not split or single (raised by the targets).</summary>
+    public const string InvalidImageLayers = "VTX1100";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 
@@ -92,6 +95,9 @@ public static class DiagnosticCodes
     public const string DocumentWriteFailed = "VTX2002";
     public const string RegistryTokenUnavailable = "VTX2003";
     public const string ImageBuildFailed = "VTX2004";
+
+    /// <summary>The publish folder could not be split into layer folders (read, hash or link failed).</summary>
+    public const string LayerStagingFailed = "VTX2050";
 
     /// <summary>dotnet-vertex submit failed without printing its own diagnostic (raised by the targets).</summary>
     public const string SubmitFailed = "VTX4000";

@@ -23,6 +23,12 @@ internal enum LayerKind
 /// <param name="Kind">The layer it belongs to.</param>
 internal sealed record PublishedFile(string RelativePath, string FullPath, long Length, LayerKind Kind);
 
+/// <summary>Where a published file came from.</summary>
+/// <param name="PackageId">NuGet package id, empty for the app's own files.</param>
+/// <param name="PackageFile">id/version/path-inside-the-package when the file was copied unchanged out of the NuGet package folder.</param>
+/// <param name="SourcePath">The file it was copied from.</param>
+internal sealed record PublishOrigin(string PackageId, string? PackageFile, string? SourcePath);
+
 /// <summary>The files of one layer and the hash of their content.</summary>
 internal sealed record PlannedLayer(LayerKind Kind, IReadOnlyList<PublishedFile> Files, IReadOnlyList<string> Directories, string ContentHash)
 {
@@ -40,12 +46,12 @@ internal sealed record PlannedLayer(LayerKind Kind, IReadOnlyList<PublishedFile>
 internal static class LayerPlanner
 {
     /// <param name="publishDirectory">$(PublishDir).</param>
-    /// <param name="origins">Relative path ('/' separators) to the NuGet package id it was published from.</param>
+    /// <param name="origins">Relative path ('/' separators) to where it was published from.</param>
     /// <param name="runtimePackIds">NuGet ids of the resolved runtime packs (Microsoft.NETCore.App.Runtime.linux-x64, ...).</param>
     /// <param name="hashes">Content hashes of files, reused while a file keeps its size and time stamp.</param>
     public static IReadOnlyList<PlannedLayer> Plan(
         string publishDirectory,
-        IReadOnlyDictionary<string, string> origins,
+        IReadOnlyDictionary<string, PublishOrigin> origins,
         ISet<string> runtimePackIds,
         FileHashCache hashes)
     {
@@ -69,14 +75,37 @@ internal static class LayerPlanner
                 continue;
             }
 
-            var kind = origins.TryGetValue(relative, out var packageId) && packageId.Length > 0
-                ? runtimePackIds.Contains(packageId) ? LayerKind.Runtime : LayerKind.Dependencies
+            var kind = origins.TryGetValue(relative, out var origin) && origin.PackageId.Length > 0
+                ? runtimePackIds.Contains(origin.PackageId) ? LayerKind.Runtime : LayerKind.Dependencies
                 : LayerKind.App;
             files.Add(new PublishedFile(relative, entry.FullName, ((FileInfo)entry).Length, kind));
         }
 
         files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        var contentHashes = hashes.HashAll(files.Select(f => f.FullPath).ToList());
+
+        // A file copied unchanged out of the NuGet package folder is named by its package instead of
+        // hashed: that folder is immutable per id and version (NuGet verifies it against the package's
+        // hash when it extracts it), so the name is as good as the bytes and costs nothing to compute,
+        // even on the first publish of a checkout with hundreds of megabytes of native libraries.
+        var contentHashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var toHash = new List<string>();
+        foreach (var file in files)
+        {
+            if (origins.TryGetValue(file.RelativePath, out var origin) && origin.PackageFile is { } packageFile
+                && origin.SourcePath is { } source && File.Exists(source) && new FileInfo(source).Length == file.Length)
+            {
+                contentHashes[file.FullPath] = "nuget:" + packageFile;
+            }
+            else
+            {
+                toHash.Add(file.FullPath);
+            }
+        }
+
+        foreach (var (path, hash) in hashes.HashAll(toHash))
+        {
+            contentHashes[path] = hash;
+        }
 
         var layers = new List<PlannedLayer>();
         foreach (var kind in new[] { LayerKind.Runtime, LayerKind.Dependencies, LayerKind.App })
@@ -90,18 +119,34 @@ internal static class LayerPlanner
     }
 
     /// <summary>
-    /// Names each file's layer by where it was published from: a file published from a runtime
+    /// Where each published file came from, by its publish item: a file published from a runtime
     /// pack belongs to the runtime, one from any other NuGet package to the dependencies.
     /// </summary>
-    public static Dictionary<string, string> Origins(IEnumerable<(string RelativePath, string PackageId)> publishItems)
+    /// <param name="publishItems">RelativePath, NuGetPackageId, NuGetPackageVersion and the source file of each publish item.</param>
+    public static Dictionary<string, PublishOrigin> Origins(IEnumerable<(string RelativePath, string PackageId, string PackageVersion, string SourcePath)> publishItems)
     {
-        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (relativePath, packageId) in publishItems)
+        var origins = new Dictionary<string, PublishOrigin>(StringComparer.Ordinal);
+        foreach (var (relativePath, packageId, packageVersion, sourcePath) in publishItems)
         {
-            origins[relativePath.Replace('\\', '/')] = packageId;
+            origins[relativePath.Replace('\\', '/')] = new PublishOrigin(packageId, PackageFile(packageId, packageVersion, sourcePath), sourcePath.Length > 0 ? sourcePath : null);
         }
 
         return origins;
+    }
+
+    // .../<id>/<version>/lib/net8.0/X.dll -> <id>/<version>/lib/net8.0/X.dll; null when the file does not come
+    // straight from an extracted package (e.g. trimmed or ReadyToRun-compiled into obj/).
+    private static string? PackageFile(string packageId, string packageVersion, string sourcePath)
+    {
+        if (packageId.Length == 0 || packageVersion.Length == 0 || sourcePath.Length == 0)
+        {
+            return null;
+        }
+
+        var path = sourcePath.Replace('\\', '/');
+        var marker = $"/{packageId}/{packageVersion}/";
+        var index = path.LastIndexOf(marker, StringComparison.OrdinalIgnoreCase);
+        return index < 0 ? null : $"{packageId.ToLowerInvariant()}/{packageVersion.ToLowerInvariant()}/{path[(index + marker.Length)..]}";
     }
 
     // Paths, sizes and content only: time stamps, owners and folder order never enter the hash.

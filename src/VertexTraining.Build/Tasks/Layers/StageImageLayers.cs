@@ -15,7 +15,7 @@ public sealed class StageImageLayers : Microsoft.Build.Utilities.Task
     [Required]
     public string PublishDirectory { get; set; } = "";
 
-    /// <summary>@(ResolvedFileToPublish): RelativePath and NuGetPackageId say where each file came from.</summary>
+    /// <summary>@(ResolvedFileToPublish): RelativePath, NuGetPackageId, NuGetPackageVersion and the item itself (the source file) say where each file came from.</summary>
     public ITaskItem[] PublishedFiles { get; set; } = [];
 
     /// <summary>@(ResolvedRuntimePack): files from these packages form the runtime layer.</summary>
@@ -41,7 +41,9 @@ public sealed class StageImageLayers : Microsoft.Build.Utilities.Task
             var hashes = new FileHashCache(Path.Combine(staging, "file-hashes.tsv"));
             var origins = LayerPlanner.Origins(PublishedFiles.Select(f => (
                 f.GetMetadata("RelativePath") is { Length: > 0 } relative ? relative : f.GetMetadata("DestinationSubPath"),
-                f.GetMetadata("NuGetPackageId"))));
+                f.GetMetadata("NuGetPackageId"),
+                f.GetMetadata("NuGetPackageVersion"),
+                f.GetMetadata("FullPath"))));
             var runtimePackIds = new HashSet<string>(
                 RuntimePacks.Select(p => p.GetMetadata("NuGetPackageId") is { Length: > 0 } id ? id : p.ItemSpec),
                 StringComparer.OrdinalIgnoreCase);
@@ -71,7 +73,7 @@ public sealed class StageImageLayers : Microsoft.Build.Utilities.Task
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.LogError(null, LayerDiagnosticCodes.LayerStagingFailed, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+            Log.LogError(null, VertexTraining.Core.Diagnostics.DiagnosticCodes.LayerStagingFailed, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
                 $"Could not split {PublishDirectory} into image layers in {StagingDirectory}: {ex.Message}. "
                 + "Set VertexImageLayers=single to build the image as one layer.");
             return false;
