@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
+using VertexTraining.Build.Tests.Infrastructure;
 using VertexTraining.Layers.Tests.Infrastructure;
 
 namespace VertexTraining.Layers.Tests;
@@ -12,44 +13,44 @@ namespace VertexTraining.Layers.Tests;
 /// </summary>
 public sealed class LayeredImageTests(ITestOutputHelper output)
 {
-    private static string Registry => LayersEnvironment.Registry;
+    private static string Registry => TestEnvironment.Registry;
 
     [RegistryFact]
     public void Unchanged_layers_keep_their_digests_and_a_one_line_change_alters_only_the_app_layer()
     {
-        LayersEnvironment.RequireRegistry();
-        var repository = TrainerProject.UniqueRepository("stable");
+        TestEnvironment.RequireRegistry();
+        var repository = LayeredTrainer.UniqueRepository("stable");
 
-        using var first = TrainerProject.Create("stable-1");
+        using var first = LayeredTrainer.Create("stable-1");
         var build1 = Succeeded(first.BuildImage(Registry, repository, [Deterministic(first)]));
-        Assert.Equal((3, 0), TrainerProject.LayerSummary(build1));
-        var image1 = RegistryReader.Read(Registry, repository, "latest");
-        var baseLayers = RegistryReader.Read(Registry, "nvidia/cuda", "12.4.1-cudnn-runtime-ubuntu22.04").Layers;
+        Assert.Equal((3, 0), LayeredTrainer.LayerSummary(build1));
+        var image1 = LayeredTrainer.ReadImage(Registry, repository, "latest");
+        var baseLayers = LayeredTrainer.ReadImage(Registry, "nvidia/cuda", "12.4.1-cudnn-runtime-ubuntu22.04").Layers;
         Assert.Equal(baseLayers.Count + 3, image1.Layers.Count);
         Assert.Equal(baseLayers, image1.Layers.Take(baseLayers.Count));
         Assert.Equal(image1.Digest, first.PinnedDigest(build1));
 
         // Publishing again without a change builds and uploads nothing: same layers, same image.
         var again = Succeeded(first.BuildImage(Registry, repository, [Deterministic(first)]));
-        Assert.Equal((0, 3), TrainerProject.LayerSummary(again));
+        Assert.Equal((0, 3), LayeredTrainer.LayerSummary(again));
         Assert.DoesNotContain("Pushed image", again.Output);
         Assert.Equal(image1.Digest, first.PinnedDigest(again));
 
         // The same input from another checkout (other folder, other time stamps, fresh obj/): the layers
         // are named by content, so this machine-independent rebuild finds every one of them. (PathMap: the
         // compiler writes the PDB's path into the assembly; without it the app layer differs per folder.)
-        using var second = TrainerProject.Create("stable-2");
+        using var second = LayeredTrainer.Create("stable-2");
         var build2 = Succeeded(second.BuildImage(Registry, repository, [Deterministic(second)]));
-        Assert.Equal((0, 3), TrainerProject.LayerSummary(build2));
-        var image2 = RegistryReader.Read(Registry, repository, "latest");
+        Assert.Equal((0, 3), LayeredTrainer.LayerSummary(build2));
+        var image2 = LayeredTrainer.ReadImage(Registry, repository, "latest");
         Assert.Equal(image1.Layers, image2.Layers);
         Assert.Equal(image1.Digest, image2.Digest);
         Assert.Equal(image1.Digest, second.PinnedDigest(build2));
 
         second.ChangeOneLine("r1");
         var build3 = Succeeded(second.BuildImage(Registry, repository, [Deterministic(second)]));
-        Assert.Equal((1, 2), TrainerProject.LayerSummary(build3));
-        var image3 = RegistryReader.Read(Registry, repository, "latest");
+        Assert.Equal((1, 2), LayeredTrainer.LayerSummary(build3));
+        var image3 = LayeredTrainer.ReadImage(Registry, repository, "latest");
         Assert.Equal(image1.Layers.Count, image3.Layers.Count);
         Assert.Equal(image1.Layers.SkipLast(1), image3.Layers.SkipLast(1));
         Assert.NotEqual(image1.Layers[^1], image3.Layers[^1]);
@@ -57,22 +58,22 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
 
         // The first checkout, still at r0: its image is reused and `latest` moves back to it.
         var build4 = Succeeded(first.BuildImage(Registry, repository, [Deterministic(first)]));
-        Assert.Equal((0, 3), TrainerProject.LayerSummary(build4));
-        Assert.Equal(image1.Digest, RegistryReader.Read(Registry, repository, "latest").Digest);
+        Assert.Equal((0, 3), LayeredTrainer.LayerSummary(build4));
+        Assert.Equal(image1.Digest, LayeredTrainer.ReadImage(Registry, repository, "latest").Digest);
     }
 
     [PodmanFact]
     public void The_layered_image_runs_under_podman_exactly_like_the_single_layer_image()
     {
-        LayersEnvironment.RequirePodman();
-        using var project = TrainerProject.Create("runs");
-        var split = TrainerProject.UniqueRepository("runs-split");
-        var single = TrainerProject.UniqueRepository("runs-single");
+        TestEnvironment.RequirePodman();
+        using var project = LayeredTrainer.Create("runs");
+        var split = LayeredTrainer.UniqueRepository("runs-split");
+        var single = LayeredTrainer.UniqueRepository("runs-single");
         Succeeded(project.BuildImage(Registry, split));
         Succeeded(project.BuildImage(Registry, single, ["VertexImageLayers=single"]));
 
-        var splitImage = RegistryReader.Read(Registry, split, "latest");
-        var singleImage = RegistryReader.Read(Registry, single, "latest");
+        var splitImage = LayeredTrainer.ReadImage(Registry, split, "latest");
+        var singleImage = LayeredTrainer.ReadImage(Registry, single, "latest");
         Assert.Equal(singleImage.Layers.Count + 2, splitImage.Layers.Count);
         foreach (var key in new[] { "Env", "Entrypoint", "Cmd", "User", "WorkingDir", "ExposedPorts" })
         {
@@ -91,22 +92,22 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
     [RegistryFact]
     public void A_registry_that_demands_credentials_gets_them_for_the_lookups_and_never_sees_them_logged()
     {
-        LayersEnvironment.RequireRegistry();
-        var registry = LayersEnvironment.AuthRegistry;
-        var repository = TrainerProject.UniqueRepository("auth");
+        TestEnvironment.RequireRegistry();
+        var registry = TestEnvironment.AuthRegistry;
+        var repository = LayeredTrainer.UniqueRepository("auth");
         var credentials = new Dictionary<string, string>
         {
-            ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = LayersEnvironment.AuthUser,
-            ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = LayersEnvironment.AuthPassword,
+            ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = TestEnvironment.AuthUser,
+            ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = TestEnvironment.AuthPassword,
         };
-        using var project = TrainerProject.Create("auth");
+        using var project = LayeredTrainer.Create("auth");
         var build1 = Succeeded(project.BuildImage(registry, repository, environment: credentials));
-        Assert.Equal((3, 0), TrainerProject.LayerSummary(build1));
+        Assert.Equal((3, 0), LayeredTrainer.LayerSummary(build1));
         var build2 = Succeeded(project.BuildImage(registry, repository, environment: credentials));
-        Assert.Equal((0, 3), TrainerProject.LayerSummary(build2));
-        var image = RegistryReader.Read(registry, repository, "latest", (LayersEnvironment.AuthUser, LayersEnvironment.AuthPassword));
+        Assert.Equal((0, 3), LayeredTrainer.LayerSummary(build2));
+        var image = LayeredTrainer.ReadImage(registry, repository, "latest", (TestEnvironment.AuthUser, TestEnvironment.AuthPassword));
         Assert.Equal(image.Digest, project.PinnedDigest(build2));
-        Assert.DoesNotContain(LayersEnvironment.AuthPassword, build1.Output + build2.Output);
+        Assert.DoesNotContain(TestEnvironment.AuthPassword, build1.Output + build2.Output);
 
         // Credentials from a docker config file instead (another user of the same registry).
         var dockerConfig = Path.Combine(project.Directory, "docker-config");
@@ -114,33 +115,33 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         var auth = Convert.ToBase64String("vertexuser:vertexpass"u8.ToArray());
         File.WriteAllText(Path.Combine(dockerConfig, "config.json"), JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [registry] = new { auth } } }));
         var build3 = Succeeded(project.BuildImage(registry, repository, environment: new Dictionary<string, string> { ["DOCKER_CONFIG"] = dockerConfig }));
-        Assert.Equal((0, 3), TrainerProject.LayerSummary(build3));
+        Assert.Equal((0, 3), LayeredTrainer.LayerSummary(build3));
         Assert.Equal(image.Digest, project.PinnedDigest(build3));
     }
 
     [RegistryFact]
     public void An_archive_keeps_the_single_layer_and_an_unknown_setting_is_refused_before_building()
     {
-        LayersEnvironment.RequireRegistry();
-        using var project = TrainerProject.Create("archive");
-        var dryRun = Succeeded(project.BuildImage(Registry, TrainerProject.UniqueRepository("archive"), ["VertexDryRun=true", "VertexImageLayers=split"]));
+        TestEnvironment.RequireRegistry();
+        using var project = LayeredTrainer.Create("archive");
+        var dryRun = Succeeded(project.BuildImage(Registry, LayeredTrainer.UniqueRepository("archive"), ["VertexDryRun=true", "VertexImageLayers=split"]));
         Assert.DoesNotContain("built, ", dryRun.Output);
         var archive = Directory.GetFiles(Path.Combine(project.Directory, "obj"), "image.tar*", SearchOption.AllDirectories).Single();
-        var baseLayers = RegistryReader.Read(Registry, "nvidia/cuda", "12.4.1-cudnn-runtime-ubuntu22.04").Layers;
+        var baseLayers = LayeredTrainer.ReadImage(Registry, "nvidia/cuda", "12.4.1-cudnn-runtime-ubuntu22.04").Layers;
         Assert.Equal(baseLayers.Count + 1, ArchiveLayerCount(archive));
 
-        var refused = project.BuildImage(Registry, TrainerProject.UniqueRepository("refused"), ["VertexImageLayers=layered"]);
+        var refused = project.BuildImage(Registry, LayeredTrainer.UniqueRepository("refused"), ["VertexImageLayers=layered"]);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("error VTX1100", refused.Output);
         Assert.Contains("valid values are split", refused.Output);
         Assert.DoesNotContain("Pushed image", refused.Output);
     }
 
-    private static string Deterministic(TrainerProject project) => $"PathMap={project.Directory}=/src";
+    private static string Deterministic(TestProject project) => $"PathMap={project.Directory}=/src";
 
-    private ProcessResult Succeeded(ProcessResult result)
+    private BuildResult Succeeded(BuildResult result)
     {
-        output.WriteLine($"$ {result.CommandLine} ({result.Elapsed.TotalSeconds:F1} s)");
+        output.WriteLine($"$ {result.Process.CommandLine} ({result.Process.Elapsed.TotalSeconds:F1} s)");
         foreach (var line in result.Output.Split('\n').Where(l => l.Contains("VertexTraining:")))
         {
             output.WriteLine(line.Trim());

@@ -7,6 +7,10 @@ namespace VertexTraining.Build.Tests.Infrastructure;
 internal sealed record ProcessResult(string FileName, IReadOnlyList<string> Arguments, int ExitCode, string Output, TimeSpan Elapsed, bool TimedOut)
 {
     public string CommandLine => FileName + " " + string.Join(" ", Arguments.Select(a => a.Contains(' ') ? $"'{a}'" : a));
+
+    /// <summary>The command, how it ended and everything it printed, for a failing assertion.</summary>
+    public string Describe() =>
+        $"$ {CommandLine}\n{(TimedOut ? "TIMEOUT" : $"exit code {ExitCode}")} after {Elapsed.TotalSeconds:F1} s\n{Output}";
 }
 
 /// <summary>Runs a child process with a timeout, capturing everything it prints.</summary>

@@ -16,6 +16,7 @@ internal sealed class TestProject : IDisposable
     public const string ClosedPort = "127.0.0.1:9";
 
     private const string EmptyProject = "<Project />\n";
+    private const string AssetSuffix = ".asset";
     private int _invocations;
 
     private TestProject(string asset, string directory)
@@ -33,10 +34,14 @@ internal sealed class TestProject : IDisposable
 
     public string Name => Path.GetFileName(Directory);
 
-    /// <summary>Copies testassets/<paramref name="asset"/> into a fresh folder of this run.</summary>
-    public static TestProject Create(string asset, string? stem = null)
+    /// <summary>
+    /// Copies testassets/<paramref name="asset"/> (or <paramref name="assetsFolder"/>/<paramref name="asset"/>)
+    /// into a fresh folder of this run. A file named <c>*.asset</c> is copied without that suffix, so an
+    /// asset kept inside a test project (Program.cs.asset) is not compiled into the test project itself.
+    /// </summary>
+    public static TestProject Create(string asset, string? stem = null, string? assetsFolder = null)
     {
-        var source = Path.Combine(RepositoryLayout.TestAssets, asset);
+        var source = Path.Combine(assetsFolder ?? RepositoryLayout.TestAssets, asset);
         if (!System.IO.Directory.Exists(source))
         {
             throw new DirectoryNotFoundException($"No test asset {source}");
@@ -191,7 +196,8 @@ internal sealed class TestProject : IDisposable
         System.IO.Directory.CreateDirectory(destination);
         foreach (var file in System.IO.Directory.GetFiles(source))
         {
-            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+            var name = Path.GetFileName(file);
+            File.Copy(file, Path.Combine(destination, name.EndsWith(AssetSuffix, StringComparison.Ordinal) ? name[..^AssetSuffix.Length] : name));
         }
 
         foreach (var dir in System.IO.Directory.GetDirectories(source))
