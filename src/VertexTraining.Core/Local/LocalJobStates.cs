@@ -1,16 +1,21 @@
+using VertexTraining.Core.Cloud;
+
 namespace VertexTraining.Core.Local;
 
-/// <summary>The JobState and Trial.State values a local run records (VERTEX_API.md §3).</summary>
+/// <summary>
+/// The states a local run records: the cloud's own JobState values (one definition, in
+/// <see cref="JobStates"/>), plus the Trial.State values of local trials.
+/// </summary>
 public static class LocalJobStates
 {
-    /// <summary>JobState values.</summary>
-    public const string Unspecified = "JOB_STATE_UNSPECIFIED";
-    public const string Pending = "JOB_STATE_PENDING";
-    public const string Running = "JOB_STATE_RUNNING";
-    public const string Succeeded = "JOB_STATE_SUCCEEDED";
-    public const string Failed = "JOB_STATE_FAILED";
-    public const string Cancelling = "JOB_STATE_CANCELLING";
-    public const string Cancelled = "JOB_STATE_CANCELLED";
+    /// <summary>JobState values a local run moves through.</summary>
+    public const string Unspecified = JobStates.Unspecified;
+    public const string Pending = JobStates.Pending;
+    public const string Running = JobStates.Running;
+    public const string Succeeded = JobStates.Succeeded;
+    public const string Failed = JobStates.Failed;
+    public const string Cancelling = JobStates.Cancelling;
+    public const string Cancelled = JobStates.Cancelled;
 
     /// <summary>Trial.State values: running, measured, ended without a measurement (failed or silent).</summary>
     public const string TrialActive = "ACTIVE";
