@@ -94,7 +94,6 @@ public static class DiagnosticCodes
     public const string MissingImageDigest = "VTX2001";
     public const string DocumentWriteFailed = "VTX2002";
     public const string RegistryTokenUnavailable = "VTX2003";
-    public const string ImageBuildFailed = "VTX2004";
 
     /// <summary>The publish folder could not be split into layer folders (read, hash or link failed).</summary>
     public const string LayerStagingFailed = "VTX2050";
