@@ -9,8 +9,13 @@
 # build/registry-counting-proxy.py, which counts the request bytes it receives: bytes uploaded
 # are measured at the registry, not estimated. Wall time is that of the whole command, build included.
 #
-#   bash build/benchmark-layers.sh [heavy|small|all]      (default all)
-#   BENCH_REPEATS=n repeats each app n times (default 1); BENCH_REPEATS_HEAVY / BENCH_REPEATS_SMALL per app.
+#   bash build/benchmark-layers.sh [heavy|small|small-noserver|all]      (default all)
+#   BENCH_REPEATS=n repeats each app n times (default 1); BENCH_REPEATS_HEAVY / _SMALL / _SMALL_NOSERVER per app.
+#
+# The C# compiler runs as the SDK runs it by default, through its compiler server (VBCSCompiler).
+# This environment sets UseSharedCompilation=false, which makes every compile start a fresh
+# compiler (about 2 s more per build, for all three methods alike): "small-noserver" is the small
+# sample built that way, so both figures come from the same run.
 #
 # Writes artifacts/benchmark/results.tsv and results.md (the table docs/layered-images.md shows).
 # The apps are built outside this repository (BENCH_ROOT, default /tmp/vertex-layers-benchmark):
@@ -20,6 +25,7 @@ set -euo pipefail
 cd "$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")"
 REPO=$PWD
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
+unset UseSharedCompilation   # the SDK's default: the compiler server (see above)
 APPS=${1:-all}
 REPEATS=${BENCH_REPEATS:-1}
 WORK=${BENCH_ROOT:-${TMPDIR:-/tmp}/vertex-layers-benchmark}
@@ -78,7 +84,7 @@ blobs_since() { # blob uploads completed (PUT .../blobs/uploads/...?digest=) sin
 # --- one copy of an app per method, as a user's checkout would be ---
 prepare() { # app method rep -> project folder
   local app=$1 method=$2 rep=$3 src dir
-  case $app in heavy) src=testassets/HeavyTrainer ;; small) src=samples/MoonsClassifier ;; esac
+  case $app in heavy) src=testassets/HeavyTrainer ;; small|small-noserver) src=samples/MoonsClassifier ;; esac
   dir="$WORK/work/$app-$method-$rep"
   rm -rf "$dir"; mkdir -p "$dir"
   (cd "$src" && find . -maxdepth 1 -type f \( -name '*.cs' -o -name '*.csproj' \) -exec cp {} "$dir/" \;)
@@ -124,6 +130,8 @@ EOF
 publish() { # folder method repository
   local dir=$1 method=$2 repo=$3 assembly
   assembly=$(basename "$dir"/*.csproj .csproj)
+  # Each compile starts its own compiler instead of using the server, as this environment would.
+  if [[ $dir == */small-noserver-* ]]; then local -x UseSharedCompilation=false; fi
   case $method in
     single|layered)
       local layers=split; [[ $method == single ]] && layers=single
@@ -157,10 +165,10 @@ measure() { # app rep scenario method folder repository
   log "$1 #$2 $3 $4: $bytes bytes in $blobs blobs, $seconds s"
 }
 
-case $APPS in all) APP_LIST=(heavy small) ;; *) APP_LIST=("$APPS") ;; esac
+case $APPS in all) APP_LIST=(heavy small small-noserver) ;; *) APP_LIST=("$APPS") ;; esac
 METHODS=(single podman layered)
 for app in "${APP_LIST[@]}"; do
-  app_repeats_var="BENCH_REPEATS_${app^^}"
+  app_repeats_var="BENCH_REPEATS_${app^^}"; app_repeats_var=${app_repeats_var//-/_}
   for rep in $(seq "${!app_repeats_var:-$REPEATS}"); do
     declare -A DIRS=()
     for method in "${METHODS[@]}"; do
@@ -189,7 +197,7 @@ def cell(app, scenario, method, key):
 def size(b):
     return f"{b / 1e6:.1f} MB" if b >= 1e6 else f"{b / 1e3:.1f} kB" if b >= 1e3 else f"{b:.0f} B"
 names = {"single": "(a) SDK single layer", "podman": "(b) Dockerfile + podman", "layered": "(c) layered (ours)"}
-apps = {"heavy": "HeavyTrainer (TorchSharp-cpu)", "small": "MoonsClassifier sample"}
+apps = {"heavy": "HeavyTrainer (TorchSharp-cpu)", "small": "MoonsClassifier sample", "small-noserver": "MoonsClassifier, no compiler server"}
 reps = ", ".join(f'{app}: {len({r["rep"] for r in rows if r["app"] == app})}' for app in dict.fromkeys(r["app"] for r in rows))
 out = [f"Medians of the repeats ({reps}).", "", "| App | Publish | Method | Uploaded | Blobs | Wall time |", "|---|---|---|---:|---:|---:|"]
 checks = []

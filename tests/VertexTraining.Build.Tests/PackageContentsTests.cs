@@ -17,6 +17,7 @@ public sealed class PackageContentsTests
     [
         "VertexTraining.Build.nuspec",
         "build/VertexTraining.Build.Layers.targets",
+        "build/VertexTraining.Build.ImageRestore.props",
         "build/VertexTraining.Build.props",
         "build/VertexTraining.Build.targets",
         "tasks/net8.0/NuGet.Versioning.dll",

@@ -89,6 +89,63 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         Assert.Equal(singleRun, splitRun);
     }
 
+    [PodmanFact]
+    public void A_local_container_run_gets_the_layered_image_and_a_one_line_change_moves_only_the_app_layer()
+    {
+        TestEnvironment.RequirePodman();
+        using var project = LayeredTrainer.Create("local");
+        // Its own layer store (the default is per user, under ~/.cache), so the counts below are this test's.
+        var cache = Path.Combine(project.Directory, "cache");
+        var environment = new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cache };
+        var store = Path.Combine(cache, "vertex-training", "images", "blobs", "sha256");
+        var images = new List<string>();
+        try
+        {
+            var run1 = Succeeded(project.RunLocally(environment: environment));
+            Assert.Equal((3, 0), LayeredTrainer.LayerSummary(run1));
+            Assert.Contains("revision=r0", run1.Output);
+            Assert.Contains("dependency=True", run1.Output);
+            var image1 = project.PinnedImage();
+            images.Add(image1);
+            Assert.StartsWith("127.0.0.1:", image1);
+            var layers1 = EngineLayers(image1);
+            var blobs1 = Directory.GetFiles(store).Length;
+
+            // Same source again: every image step is found in the store; nothing is built or stored.
+            var run2 = Succeeded(project.RunLocally(environment: environment));
+            Assert.Equal((0, 3), LayeredTrainer.LayerSummary(run2));
+            Assert.Equal(blobs1, Directory.GetFiles(store).Length);
+            Assert.Equal(Digest(image1), Digest(project.PinnedImage()));
+
+            project.ChangeOneLine("r1");
+            var run3 = Succeeded(project.RunLocally(environment: environment));
+            Assert.Equal((1, 2), LayeredTrainer.LayerSummary(run3));
+            Assert.Contains("revision=r1", run3.Output);
+            var image3 = project.PinnedImage();
+            images.Add(image3);
+            var layers3 = EngineLayers(image3);
+            // In podman's store the new image shares every layer but the app's with the first one ...
+            Assert.Equal(layers1.Count, layers3.Count);
+            Assert.Equal(layers1.SkipLast(1), layers3.SkipLast(1));
+            Assert.NotEqual(layers1[^1], layers3[^1]);
+            // ... and the registry's store gained only the app layer, its config and its manifest.
+            Assert.Equal(blobs1 + 3, Directory.GetFiles(store).Length);
+
+            // The opt-out still runs the SDK's one-layer archive.
+            var single = Succeeded(project.RunLocally(["VertexImageLayers=single"], environment));
+            Assert.DoesNotContain("built, ", single.Output);
+            Assert.Contains("revision=r1", single.Output);
+            Assert.Single(Directory.GetFiles(Path.Combine(project.Directory, "obj"), "image.tar", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            foreach (var image in images)
+            {
+                ProcessRunner.Run("podman", ["rmi", "--force", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+            }
+        }
+    }
+
     [RegistryFact]
     public void A_registry_that_demands_credentials_gets_them_for_the_lookups_and_never_sees_them_logged()
     {
@@ -160,6 +217,16 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         Assert.True(run.ExitCode == 0, run.Describe());
         return run.Output;
     }
+
+    /// <summary>The image's layers (diff ids, base first) as podman stores them.</summary>
+    private static List<string> EngineLayers(string image)
+    {
+        var inspect = ProcessRunner.Run("podman", ["image", "inspect", "--format", "{{json .RootFS.Layers}}", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+        Assert.True(inspect.ExitCode == 0, inspect.Describe());
+        return JsonSerializer.Deserialize<List<string>>(inspect.Output.Trim())!;
+    }
+
+    private static string Digest(string reference) => reference[(reference.IndexOf('@') + 1)..];
 
     private static string Json(JsonElement config, string key) =>
         config.TryGetProperty(key, out var value) ? value.GetRawText() : "(absent)";

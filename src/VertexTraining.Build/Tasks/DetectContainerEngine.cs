@@ -17,6 +17,19 @@ public sealed class DetectContainerEngine : Microsoft.Build.Utilities.Task
     [Output]
     public string Reason { get; private set; } = "";
 
+    /// <summary>
+    /// Whether the engine pulls images from this machine's own network: true for podman on this
+    /// machine and a rootful docker daemon here; false for podman machine, Docker Desktop and rootless
+    /// docker, which pull from inside a VM or another network namespace where 127.0.0.1 is not this
+    /// machine, so they cannot reach the build's loopback registry.
+    /// </summary>
+    [Output]
+    public bool ReachesLoopback { get; private set; }
+
+    /// <summary>Why <see cref="ReachesLoopback"/> is false; empty when it is true.</summary>
+    [Output]
+    public string LoopbackReason { get; private set; } = "";
+
     /// <inheritdoc />
     public override bool Execute()
     {
@@ -31,10 +44,12 @@ public sealed class DetectContainerEngine : Microsoft.Build.Utilities.Task
             }
 
             // A docker client without a daemon is common; only an engine that answers counts.
-            if (Answers(path))
+            if (Info(path) is { } info)
             {
                 Engine = candidate;
                 Reason = $"{candidate} found at {path}";
+                LoopbackReason = LoopbackUnreachableReason(candidate, info) ?? "";
+                ReachesLoopback = LoopbackReason.Length == 0;
                 return true;
             }
 
@@ -63,7 +78,26 @@ public sealed class DetectContainerEngine : Microsoft.Build.Utilities.Task
         return null;
     }
 
-    private static bool Answers(string path)
+    /// <summary>Why an engine, judged by its <c>info</c> output, pulls from a network where 127.0.0.1 is not this machine; null when it does not.</summary>
+    public static string? LoopbackUnreachableReason(string engine, string info)
+    {
+        var lines = info.Split('\n').Select(l => l.Trim().ToLowerInvariant()).ToList();
+        if (engine == "podman")
+        {
+            return lines.Any(l => l.Replace(" ", "", StringComparison.Ordinal) == "serviceisremote:true") ? "podman talks to a remote service (podman machine)" : null;
+        }
+
+        if (lines.Any(l => l.StartsWith("operating system:", StringComparison.Ordinal) && l.Contains("docker desktop", StringComparison.Ordinal)))
+        {
+            return "Docker Desktop runs its daemon in a VM";
+        }
+
+        // `docker info` lists "rootless" among its Security Options for a rootless daemon.
+        return lines.Any(l => l is "rootless" or "name=rootless") ? "a rootless docker daemon pulls from its own network namespace" : null;
+    }
+
+    /// <summary>The engine's <c>info</c> output, or null when it did not answer.</summary>
+    private static string? Info(string path)
     {
         try
         {
@@ -75,22 +109,22 @@ public sealed class DetectContainerEngine : Microsoft.Build.Utilities.Task
             });
             if (process is null)
             {
-                return false;
+                return null;
             }
 
-            process.StandardOutput.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEndAsync();
             process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(30_000))
             {
                 process.Kill(entireProcessTree: true);
-                return false;
+                return null;
             }
 
-            return process.ExitCode == 0;
+            return process.ExitCode == 0 ? output.GetAwaiter().GetResult() : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return false;
+            return null;
         }
     }
 }

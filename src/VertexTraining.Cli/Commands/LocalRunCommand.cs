@@ -28,6 +28,7 @@ internal static class LocalRunCommand
         var app = new Option<string?>("--app") { Description = "The published linux-x64 executable; each replica runs as a process of it in process mode." };
         var archive = new Option<string?>("--image-archive") { Description = "The image archive the SDK built (image.tar.gz); loaded into podman or docker for container mode." };
         var image = new Option<string?>("--image") { Description = "An image in podman's or docker's local store standing for the app's image." };
+        var pull = new Option<bool>("--pull") { Description = "Pull --image into podman or docker first (what the build does with the layered image in its loopback registry)." };
         var mode = new Option<string>("--mode")
         {
             Description = "auto (containers when podman or docker works and an image is given, else processes), container, or process.",
@@ -50,7 +51,7 @@ internal static class LocalRunCommand
 
         var command = new Command("local-run", "Run a job on this machine as Vertex AI would: each replica as a container (podman or docker) or a process, with CLUSTER_SPEC, TF_CONFIG and AIP_* set; tuning jobs run their trials locally.")
         {
-            project, request, app, archive, image, mode, runDirectory, gpus, seed, json, property,
+            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -74,6 +75,7 @@ internal static class LocalRunCommand
                 Resolve(context, parse.GetValue(app)),
                 Resolve(context, parse.GetValue(archive)),
                 parse.GetValue(image),
+                parse.GetValue(pull),
                 parse.GetValue(mode) switch { "container" => ExecutionMode.Container, "process" => ExecutionMode.Process, _ => ExecutionMode.Auto },
                 Resolve(context, parse.GetValue(runDirectory)),
                 parse.GetValue(gpus) == "all",
@@ -116,6 +118,7 @@ internal static class LocalRunCommand
             AppPath = settings.AppPath,
             ImageArchive = settings.ImageArchive,
             Image = settings.Image,
+            PullImage = settings.PullImage,
             Mode = settings.Mode,
             RunDirectory = settings.RunDirectory,
             PassGpus = settings.PassGpus,
@@ -166,6 +169,7 @@ internal static class LocalRunCommand
         string? AppPath,
         string? ImageArchive,
         string? Image,
+        bool PullImage,
         ExecutionMode Mode,
         string? RunDirectory,
         bool PassGpus,

@@ -98,6 +98,9 @@ public static class DiagnosticCodes
     /// <summary>The publish folder could not be split into layer folders (read, hash or link failed).</summary>
     public const string LayerStagingFailed = "VTX2050";
 
+    /// <summary>The loopback registry that local container runs push their layered image to could not start.</summary>
+    public const string LocalImageRegistryFailed = "VTX2051";
+
     /// <summary>dotnet-vertex submit failed without printing its own diagnostic (raised by the targets).</summary>
     public const string SubmitFailed = "VTX4000";
 

@@ -88,6 +88,28 @@ public sealed class ContainerEngine
             : new LoadedImage(reference, name ?? reported);
     }
 
+    /// <summary>
+    /// Pulls an image by reference and returns its id. Plain HTTP is allowed only for a registry on
+    /// 127.0.0.1 (the build's own layer registry): podman needs --tls-verify=false for it, docker
+    /// already treats 127.0.0.0/8 as an insecure registry. Layers the engine already holds are not fetched again.
+    /// </summary>
+    /// <exception cref="LocalRunException">The engine could not pull it (VTX5004).</exception>
+    public async Task<string> PullAsync(string reference, CancellationToken cancellationToken)
+    {
+        var loopback = reference.StartsWith("127.0.0.1:", StringComparison.Ordinal);
+        string[] arguments = IsPodman && loopback ? ["pull", "--quiet", "--tls-verify=false", reference] : ["pull", "--quiet", reference];
+        var result = await ToolCommand.RunAsync(Executable, arguments, LoadTimeout, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new LocalRunException(DiagnosticCodes.LocalImageLoadFailed,
+                $"{Name} pull {reference} failed: {(result.TimedOut ? "timed out" : result.Summary)}");
+        }
+
+        // podman prints the image id; docker prints the reference. Either runs the image.
+        var printed = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        return string.IsNullOrEmpty(printed) ? reference : printed;
+    }
+
     /// <summary>Whether an image is in the engine's local store.</summary>
     public async Task<bool> ImageExistsAsync(string reference, CancellationToken cancellationToken)
     {

@@ -194,6 +194,11 @@ public static class LocalJobRunner
             var loaded = await engine.LoadAsync(options.ImageArchive, cancellationToken).ConfigureAwait(false);
             (reference, name) = (options.Image ?? loaded.Reference, options.Image ?? loaded.Name);
         }
+        else if (options.PullImage)
+        {
+            run.Info($"pulling {options.Image} into {engine.Name}");
+            (reference, name) = (await engine.PullAsync(options.Image!, cancellationToken).ConfigureAwait(false), options.Image);
+        }
         else
         {
             (reference, name) = (options.Image!, options.Image);

@@ -20,6 +20,9 @@ public sealed class LocalRunOptions
     /// <summary>An image already in the engine's store, standing for the app's image in container mode.</summary>
     public string? Image { get; init; }
 
+    /// <summary>Pull <see cref="Image"/> into the engine first (from the build's loopback registry, by digest).</summary>
+    public bool PullImage { get; init; }
+
     /// <summary>Auto, container or process.</summary>
     public ExecutionMode Mode { get; init; } = ExecutionMode.Auto;
 

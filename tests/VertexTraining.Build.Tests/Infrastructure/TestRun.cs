@@ -41,6 +41,8 @@ internal static class TestRun
         Directory.CreateDirectory(Path.Combine(root, "packages"));
         Directory.CreateDirectory(Path.Combine(root, "logs"));
         Directory.CreateDirectory(Path.Combine(root, "docker-config"));
+        // podman refuses to pull at all when REGISTRY_AUTH_FILE names a missing file: an empty one, as a user without logins has.
+        File.WriteAllText(Path.Combine(root, "docker-config", "containers-auth.json"), "{\"auths\":{}}");
         Directory.CreateDirectory(Path.Combine(root, "gcloud-config"));
         return root;
     }

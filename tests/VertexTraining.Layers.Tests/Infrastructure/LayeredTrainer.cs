@@ -38,13 +38,29 @@ internal static partial class LayeredTrainer
     /// </summary>
     public static BuildResult BuildImage(this TestProject project, string registry, string repository, IEnumerable<string>? properties = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var args = new List<string>
-        {
+        List<string> args =
+        [
             "msbuild", "-restore", "-t:_VertexWriteJobRequest", "-nologo", "-v:m",
             "-p:VertexTarget=Cloud", "-p:VertexProject=my-project", "-p:VertexArtifactRepository=training",
             $"-p:ContainerRegistry={registry}", $"-p:ContainerRepository={repository}",
-            $"-p:VertexCudaImageRepository={TestEnvironment.BaseImageRepository}",
-        };
+        ];
+        return project.Msbuild(args, properties, environment);
+    }
+
+    /// <summary>
+    /// Builds the image and runs the job on this machine in container mode (podman), as
+    /// `dotnet publish -t:SubmitTraining` does without a cloud project.
+    /// </summary>
+    public static BuildResult RunLocally(this TestProject project, IEnumerable<string>? properties = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        List<string> args = ["msbuild", "-restore", "-t:SubmitTraining", "-nologo", "-v:m", "-p:VertexTarget=Local", "-p:VertexLocalMode=container"];
+        return project.Msbuild(args, properties, environment);
+    }
+
+    /// <summary>`dotnet <paramref name="args"/>` on the stand-in CUDA base, plus -p:<paramref name="properties"/> and <paramref name="environment"/>.</summary>
+    private static BuildResult Msbuild(this TestProject project, List<string> args, IEnumerable<string>? properties, IReadOnlyDictionary<string, string>? environment)
+    {
+        args.Add($"-p:VertexCudaImageRepository={TestEnvironment.BaseImageRepository}");
         args.AddRange((properties ?? []).Select(p => "-p:" + p));
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -53,6 +69,19 @@ internal static partial class LayeredTrainer
         }
 
         return project.Dotnet(args, env);
+    }
+
+    /// <summary>The image reference the job document names (imageUri).</summary>
+    public static string PinnedImage(this TestProject project)
+    {
+        // obj/.../vertex/job-request.json; a local run keeps a copy in each of its run folders.
+        var files = Directory.GetFiles(Path.Combine(project.Directory, "obj"), "job-request.json", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == "vertex")
+            .ToList();
+        Assert.Single(files);
+        var match = ImageReferencePattern().Match(File.ReadAllText(files[0]));
+        Assert.True(match.Success, $"no imageUri pinned by digest in {files[0]}");
+        return match.Groups[1].Value;
     }
 
     /// <summary>The digest the job document pins (imageUri ...@sha256:...).</summary>
@@ -87,6 +116,9 @@ internal static partial class LayeredTrainer
 
     [GeneratedRegex("\"imageUri\"\\s*:\\s*\"[^\"@]+@(sha256:[0-9a-f]{64})\"")]
     private static partial Regex ImageUriPattern();
+
+    [GeneratedRegex("\"imageUri\"\\s*:\\s*\"([^\"@]+@sha256:[0-9a-f]{64})\"")]
+    private static partial Regex ImageReferencePattern();
 
     [GeneratedRegex(@"\((\d+) built, (\d+) reused\)")]
     private static partial Regex SummaryPattern();

@@ -1,0 +1,36 @@
+using Microsoft.Build.Framework;
+
+namespace VertexTraining.Build.Tasks.Layers;
+
+/// <summary>
+/// Lets the SDK talk plain HTTP to the build's own loopback registry: it uses https for every
+/// registry not listed in DOTNET_CONTAINER_INSECURE_REGISTRIES. Set in this build process only,
+/// inside the image build (MSBuild resets the environment per project configuration).
+/// </summary>
+public sealed class TrustLocalImageRegistry : Microsoft.Build.Utilities.Task
+{
+    private const string Variable = "DOTNET_CONTAINER_INSECURE_REGISTRIES";
+
+    /// <summary>127.0.0.1:PORT, as <see cref="StartLocalImageRegistry"/> returned it.</summary>
+    [Required]
+    public string Address { get; set; } = "";
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        if (!Address.StartsWith("127.0.0.1:", StringComparison.Ordinal))
+        {
+            Log.LogError($"VertexTraining: '{Address}' is not a loopback registry; only the build's own registry is trusted over plain HTTP.");
+            return false;
+        }
+
+        var current = Environment.GetEnvironmentVariable(Variable) ?? "";
+        var listed = current.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (!listed.Contains(Address, StringComparer.OrdinalIgnoreCase))
+        {
+            Environment.SetEnvironmentVariable(Variable, current.Length == 0 ? Address : current + ";" + Address);
+        }
+
+        return true;
+    }
+}
