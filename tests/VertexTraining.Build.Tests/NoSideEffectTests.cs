@@ -57,12 +57,30 @@ public sealed class NoSideEffectTests : IDisposable
         Assert.Empty(_project.VertexOutputFolders);
         Assert.Empty(_project.FindFiles("job-request.json"));
         Assert.Empty(_project.FindFiles("image.tar*"));
-        Assert.False(Directory.Exists(Path.Combine(_project.Directory, "obj", "vertex-image")), "The image build's restore ran.");
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_project.Directory, "obj"), "vertex-*"));
         if (registry == "local-registry" && TestEnvironment.IsReady)
         {
             using var client = new RegistryClient(TestEnvironment.Registry);
             client.AssertRepositoryAbsent(properties["ContainerRepository"], $"`dotnet {command}` must not push");
         }
+    }
+
+    [Fact]
+    public void The_documented_command_validates_before_the_sdks_own_publish_builds_anything()
+    {
+        _project = TestProject.Create("HelloTrainer", "validate-first");
+        var properties = Submission.CloudProperties(UnusedRegistry, UnusedRegistry + "/nvidia/cuda", "validate-first").With(("VertexProject", "p"));
+        var bin = Path.Combine(_project.Directory, "bin");
+
+        // `dotnet publish` asks for Publish before SubmitTraining; the package skips that publish.
+        var submit = _project.Dotnet(["publish", "-t:SubmitTraining", .. properties.ToArguments()]);
+        Assert.False(submit.Succeeded, submit.Describe());
+        Assert.Contains(submit.Errors, e => e.Code == "VTX1003");
+        Assert.False(Directory.Exists(bin), $"Something was built before the configuration was rejected.\n{submit.Describe()}");
+
+        // The same project published plainly is published as the SDK always does.
+        _project.Dotnet(["publish", .. properties.ToArguments()]).AssertSuccess();
+        Assert.NotEmpty(Directory.GetDirectories(bin, "publish", SearchOption.AllDirectories));
     }
 
     public void Dispose() => _project?.Dispose();
