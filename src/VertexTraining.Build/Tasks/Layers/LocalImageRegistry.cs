@@ -619,11 +619,13 @@ public sealed partial class LocalImageRegistry : IDisposable
         return written;
     }
 
-    /// <summary>Renames a verified upload into blobs/, or answers 400 (the caller deletes the file).</summary>
+    /// <summary>Renames a verified upload into blobs/, or deletes it and answers 400.</summary>
     private async Task<bool> CommitBlobAsync(HttpListenerContext context, string file, string digest, byte[] actual)
     {
         if (!string.Equals(digest, "sha256:" + Convert.ToHexString(actual).ToLowerInvariant(), StringComparison.Ordinal))
         {
+            // Gone before the client hears of the refusal, so no one sees a rejected upload's bytes.
+            TryDelete(file);
             await ErrorAsync(context, 400, "DIGEST_INVALID", "the content does not match the digest").ConfigureAwait(false);
             return false;
         }

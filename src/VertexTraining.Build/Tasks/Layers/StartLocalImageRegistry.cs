@@ -40,6 +40,12 @@ public sealed class StartLocalImageRegistry : Microsoft.Build.Utilities.Task
 
         try
         {
+            // The store holds the user's training code: other users of the machine need not read it.
+            if (!OperatingSystem.IsWindows() && !Directory.Exists(Store))
+            {
+                Directory.CreateDirectory(Store, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             var registry = LocalImageRegistry.Start(Store);
             BuildEngine4.RegisterTaskObject(key, registry, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
             Address = registry.Address;
