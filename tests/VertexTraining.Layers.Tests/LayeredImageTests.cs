@@ -124,6 +124,9 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
             var image3 = project.PinnedImage();
             images.Add(image3);
             var layers3 = EngineLayers(image3);
+            // The latest run's image also carries the app's own name, as the archive route's does.
+            images.Add("localhost/layeredtrainer:latest");
+            Assert.Equal(EngineId(image3), EngineId("localhost/layeredtrainer:latest"));
             // In podman's store the new image shares every layer but the app's with the first one ...
             Assert.Equal(layers1.Count, layers3.Count);
             Assert.Equal(layers1.SkipLast(1), layers3.SkipLast(1));
@@ -139,9 +142,15 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         }
         finally
         {
+            // By id: an image pulled twice (two builds, two ports) has a name per pull, and removing one name keeps it.
+            images.Add("docker.io/library/layeredtrainer:latest");
             foreach (var image in images)
             {
-                ProcessRunner.Run("podman", ["rmi", "--force", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+                var id = ProcessRunner.Run("podman", ["image", "inspect", "--format", "{{.Id}}", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+                if (id.ExitCode == 0)
+                {
+                    ProcessRunner.Run("podman", ["rmi", "--force", id.Output.Trim()], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+                }
             }
         }
     }
@@ -213,6 +222,7 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         var pull = ProcessRunner.Run("podman", ["pull", "-q", "--tls-verify=false", image], Path.GetTempPath(), TimeSpan.FromMinutes(3));
         Assert.True(pull.ExitCode == 0, pull.Describe());
         var run = ProcessRunner.Run("podman", ["run", "--rm", image, "--epochs=3", "--learning_rate=0.5"], Path.GetTempPath(), TimeSpan.FromMinutes(3));
+        ProcessRunner.Run("podman", ["rmi", "--force", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
         output.WriteLine(run.Describe());
         Assert.True(run.ExitCode == 0, run.Describe());
         return run.Output;
@@ -227,6 +237,13 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
     }
 
     private static string Digest(string reference) => reference[(reference.IndexOf('@') + 1)..];
+
+    private static string EngineId(string image)
+    {
+        var inspect = ProcessRunner.Run("podman", ["image", "inspect", "--format", "{{.Id}}", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+        Assert.True(inspect.ExitCode == 0, inspect.Describe());
+        return inspect.Output.Trim();
+    }
 
     private static string Json(JsonElement config, string key) =>
         config.TryGetProperty(key, out var value) ? value.GetRawText() : "(absent)";

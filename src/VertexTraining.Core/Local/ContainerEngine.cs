@@ -107,7 +107,35 @@ public sealed class ContainerEngine
 
         // podman prints the image id; docker prints the reference. Either runs the image.
         var printed = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        return string.IsNullOrEmpty(printed) ? reference : printed;
+        var image = string.IsNullOrEmpty(printed) ? reference : printed;
+
+        // Named like the archive route names it (myapp:latest), so `podman images` shows the latest run's
+        // image by its name rather than by the build's throwaway registry port. A failure only costs the name.
+        if (LocalName(reference) is { } name)
+        {
+            await ToolCommand.RunAsync(Executable, ["tag", image, name], ProbeTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        return image;
+    }
+
+    /// <summary><c>127.0.0.1:40123/team/myapp@sha256:...</c> → <c>team/myapp:latest</c>; null for anything else.</summary>
+    internal static string? LocalName(string reference)
+    {
+        var slash = reference.IndexOf('/', StringComparison.Ordinal);
+        if (!reference.StartsWith("127.0.0.1:", StringComparison.Ordinal) || slash < 0)
+        {
+            return null;
+        }
+
+        var repository = reference[(slash + 1)..].Split('@')[0];
+        var lastSlash = repository.LastIndexOf('/');
+        if (repository.IndexOf(':', lastSlash + 1) is var colon and >= 0)
+        {
+            repository = repository[..colon];
+        }
+
+        return repository.Length == 0 ? null : repository + ":latest";
     }
 
     /// <summary>Whether an image is in the engine's local store.</summary>
