@@ -9,8 +9,13 @@
 # build/registry-counting-proxy.py, which counts the request bytes it receives: bytes uploaded
 # are measured at the registry, not estimated. Wall time is that of the whole command, build included.
 #
-#   bash build/benchmark-layers.sh [heavy|small|small-noserver|all]      (default all)
-#   BENCH_REPEATS=n repeats each app n times (default 1); BENCH_REPEATS_HEAVY / _SMALL / _SMALL_NOSERVER per app.
+#   bash build/benchmark-layers.sh [heavy|small|small-noserver|small-local|all]      (default all)
+#   BENCH_REPEATS=n repeats each app n times (default 1); BENCH_REPEATS_HEAVY / _SMALL / ... per app.
+#
+# "small-local" is the local container engine instead of a registry: `dotnet msbuild -t:SubmitTraining`
+# with VertexTarget=Local in container mode (a one-trial job), (a) loading the SDK's one-layer archive
+# into podman, (c) pulling the layered image from the build's loopback registry. Its bytes are what
+# the run added to podman's storage plus the loopback registry's store, measured with du.
 #
 # The C# compiler runs as the SDK runs it by default, through its compiler server (VBCSCompiler).
 # This environment sets UseSharedCompilation=false, which makes every compile start a fresh
@@ -84,7 +89,7 @@ blobs_since() { # blob uploads completed (PUT .../blobs/uploads/...?digest=) sin
 # --- one copy of an app per method, as a user's checkout would be ---
 prepare() { # app method rep -> project folder
   local app=$1 method=$2 rep=$3 src dir
-  case $app in heavy) src=testassets/HeavyTrainer ;; small|small-noserver) src=samples/MoonsClassifier ;; esac
+  case $app in heavy) src=testassets/HeavyTrainer ;; small|small-noserver|small-local) src=samples/MoonsClassifier ;; esac
   dir="$WORK/work/$app-$method-$rep"
   rm -rf "$dir"; mkdir -p "$dir"
   (cd "$src" && find . -maxdepth 1 -type f \( -name '*.cs' -o -name '*.csproj' \) -exec cp {} "$dir/" \;)
@@ -135,6 +140,13 @@ publish() { # folder method repository
   case $method in
     single|layered)
       local layers=split; [[ $method == single ]] && layers=single
+      if [[ $dir == */small-local-* ]]; then
+        (cd "$dir" && XDG_CACHE_HOME="$dir/cache" dotnet msbuild -restore -t:SubmitTraining -nologo -v:m -tl:off \
+          "-p:VertexTrainingVersion=$VERSION" -p:Configuration=Release -p:VertexTarget=Local -p:VertexLocalMode=container \
+          "-p:VertexCudaImageRepository=$VERTEX_TEST_BASE_IMAGE_REPO" "-p:VertexImageLayers=$layers" \
+          -p:VertexMaxTrialCount=1 -p:VertexParallelTrialCount=1 -p:VertexMaxFailedTrialCount=0)
+        return
+      fi
       (cd "$dir" && dotnet msbuild -restore -t:_VertexBuildImage -nologo -v:m -tl:off \
         "-p:VertexTrainingVersion=$VERSION" -p:Configuration=Release -p:VertexTarget=Cloud -p:VertexProject=benchmark-project \
         "-p:ContainerRegistry=$REGISTRY" "-p:ContainerRepository=$repo" "-p:VertexCudaImageRepository=$VERTEX_TEST_BASE_IMAGE_REPO" \
@@ -151,23 +163,36 @@ publish() { # folder method repository
 
 RESULTS="$OUT/results.tsv"
 printf 'app\trep\tscenario\tmethod\tbytes\tblobs\tseconds\n' >"$RESULTS"
+GRAPHROOT=$(podman info --format '{{.Store.GraphRoot}}')
+stored_bytes() { # folder -> bytes in podman's storage and the folder's loopback-registry store
+  { du -sb "$GRAPHROOT" "$1/cache" 2>/dev/null || true; } | awk '{s += $1} END {printf "%.0f\n", s}'   # no cache/ yet: du says so
+}
+LOCAL_IMAGES=()
 measure() { # app rep scenario method folder repository
-  local before start end bytes blobs seconds
+  local before start end bytes blobs seconds stored
   before=$(wc -l <"$WORK/uploads.jsonl")
+  [[ $1 == *-local ]] && stored=$(stored_bytes "$5")
   start=$(date +%s.%N)
   if ! publish "$5" "$4" "$6" >"$5/publish-$3.log" 2>&1; then
     log "ERROR: $1 $3 $4 failed; see $5/publish-$3.log"; tail -n 30 "$5/publish-$3.log" >&2; exit 1
   fi
   end=$(date +%s.%N)
   bytes=$(uploaded_since "$before"); blobs=$(blobs_since "$before")
+  if [[ $1 == *-local ]]; then
+    bytes=$(($(stored_bytes "$5") - stored)); blobs=0
+    for name in localhost/moonsclassifier:latest docker.io/library/moonsclassifier:latest; do
+      LOCAL_IMAGES+=("$(podman image inspect --format '{{.Id}}' "$name" 2>/dev/null || true)")
+    done
+  fi
   seconds=$(python3 -c "print(f'{$end - $start:.1f}')")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$bytes" "$blobs" "$seconds" >>"$RESULTS"
   log "$1 #$2 $3 $4: $bytes bytes in $blobs blobs, $seconds s"
 }
 
-case $APPS in all) APP_LIST=(heavy small small-noserver) ;; *) APP_LIST=("$APPS") ;; esac
-METHODS=(single podman layered)
+case $APPS in all) APP_LIST=(heavy small small-noserver small-local) ;; *) APP_LIST=("$APPS") ;; esac
 for app in "${APP_LIST[@]}"; do
+  METHODS=(single podman layered)
+  [[ $app == *-local ]] && METHODS=(single layered)   # no registry, so no push route to compare
   app_repeats_var="BENCH_REPEATS_${app^^}"; app_repeats_var=${app_repeats_var//-/_}
   for rep in $(seq "${!app_repeats_var:-$REPEATS}"); do
     declare -A DIRS=()
@@ -188,6 +213,9 @@ for app in "${APP_LIST[@]}"; do
   done
 done
 
+# The local runs' images: podman's storage is the user's, so leave it as it was.
+for id in "${LOCAL_IMAGES[@]}"; do [[ -n $id ]] && podman rmi -f "$id" >/dev/null 2>&1 || true; done
+
 python3 - "$RESULTS" "$OUT/results.md" <<'EOF'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
@@ -197,7 +225,8 @@ def cell(app, scenario, method, key):
 def size(b):
     return f"{b / 1e6:.1f} MB" if b >= 1e6 else f"{b / 1e3:.1f} kB" if b >= 1e3 else f"{b:.0f} B"
 names = {"single": "(a) SDK single layer", "podman": "(b) Dockerfile + podman", "layered": "(c) layered (ours)"}
-apps = {"heavy": "HeavyTrainer (TorchSharp-cpu)", "small": "MoonsClassifier sample", "small-noserver": "MoonsClassifier, no compiler server"}
+apps = {"heavy": "HeavyTrainer (TorchSharp-cpu)", "small": "MoonsClassifier sample", "small-noserver": "MoonsClassifier, no compiler server",
+        "small-local": "MoonsClassifier, local podman run"}
 reps = ", ".join(f'{app}: {len({r["rep"] for r in rows if r["app"] == app})}' for app in dict.fromkeys(r["app"] for r in rows))
 out = [f"Medians of the repeats ({reps}).", "", "| App | Publish | Method | Uploaded | Blobs | Wall time |", "|---|---|---|---:|---:|---:|"]
 checks = []
@@ -214,6 +243,15 @@ for app in dict.fromkeys(r["app"] for r in rows):
                 pairs.setdefault(r["rep"], {})[r["method"]] = float(r["seconds"])
         return statistics.median(p[method] / p[over] for p in pairs.values() if len(p) == 2)
     ab, cb = cell(app, "one-line-change", "single", "bytes"), cell(app, "one-line-change", "layered", "bytes")
+    if app.endswith("-local"):  # (a) and (c) only; bytes are what was stored, not uploaded
+        ca, first = ratio("one-line-change", "layered", "single"), ratio("first", "layered", "single")
+        nb = cell(app, "no-change", "layered", "bytes")
+        checks += [
+            f"{app}: one-line change stores {100 * cb / ab:.2f}% of what (a) stores, in {ca:.2f}x (a)'s time",
+            f"{app}: first run takes {first:.2f}x (a) (target <= 1.10x): {'PASS' if first <= 1.1 else 'FAIL'}",
+            f"{app}: no-change re-run stores {size(nb)}",
+        ]
+        continue
     ca, cbt, first = ratio("one-line-change", "layered", "single"), ratio("one-line-change", "layered", "podman"), ratio("first", "layered", "single")
     nb = max(float(r["blobs"]) for r in rows if r["app"] == app and r["scenario"] == "no-change" and r["method"] == "layered")
     checks += [
