@@ -165,7 +165,7 @@ RESULTS="$OUT/results.tsv"
 printf 'app\trep\tscenario\tmethod\tbytes\tblobs\tseconds\n' >"$RESULTS"
 GRAPHROOT=$(podman info --format '{{.Store.GraphRoot}}')
 stored_bytes() { # folder -> bytes in podman's storage and the folder's loopback-registry store
-  { du -sb "$GRAPHROOT" "$1/cache" 2>/dev/null || true; } | awk '{s += $1} END {printf "%.0f\n", s}'   # no cache/ yet: du says so
+  { du -sb "$GRAPHROOT" "$1/cache" 2>/dev/null || true; } | awk '{s += $1} END {printf "%.0f\n", s}'   # || true: the single-layer route has no cache/
 }
 LOCAL_IMAGES=()
 measure() { # app rep scenario method folder repository
