@@ -1,6 +1,5 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using VertexTraining.Build.Tasks;
 using VertexTraining.Build.Tasks.Layers;
 using VertexTraining.Layers.Tests.Infrastructure;
 
@@ -113,25 +112,6 @@ public sealed class LayerTaskTests : IDisposable
         Assert.False(File.Exists(markers[2]));
         Assert.Equal("app v2", File.ReadAllText(Path.Combine(again[2].GetMetadata("LayerDirectory"), "Trainer.dll")));
         Assert.Equal(Hashes(layers)[..2], Hashes(again)[..2]);
-    }
-
-    [Theory]
-    [InlineData("podman", "host:\n  remoteSocket:\n    exists: false\n  serviceIsRemote: false\n", null)]
-    [InlineData("podman", "host:\n  serviceIsRemote: true\n", "podman machine")]
-    [InlineData("docker", " Server Version: 27.3.1\n Security Options:\n  seccomp\n   Profile: builtin\n  cgroupns\n Operating System: Ubuntu 24.04.1 LTS\n", null)]
-    [InlineData("docker", " Security Options:\n  seccomp\n   Profile: builtin\n  rootless\n  cgroupns\n Operating System: Ubuntu 24.04.1 LTS\n", "rootless")]
-    [InlineData("docker", " Operating System: Docker Desktop\n OSType: linux\n", "Docker Desktop")]
-    public void Only_an_engine_that_pulls_from_this_machines_network_uses_the_loopback_registry(string engine, string info, string? why)
-    {
-        var reason = DetectContainerEngine.LoopbackUnreachableReason(engine, info);
-        if (why is null)
-        {
-            Assert.Null(reason);
-        }
-        else
-        {
-            Assert.Contains(why, reason);
-        }
     }
 
     [Fact]

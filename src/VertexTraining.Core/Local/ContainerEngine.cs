@@ -8,10 +8,11 @@ public sealed class ContainerEngine
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(10);
 
-    internal ContainerEngine(string name, string executable)
+    internal ContainerEngine(string name, string executable, string? loopbackUnreachableReason = null)
     {
         Name = name;
         Executable = executable;
+        LoopbackUnreachableReason = loopbackUnreachableReason;
     }
 
     /// <summary><c>podman</c> or <c>docker</c>.</summary>
@@ -22,6 +23,13 @@ public sealed class ContainerEngine
 
     /// <summary>Whether this is podman (whose flags differ from docker's for GPUs).</summary>
     public bool IsPodman => Name == "podman";
+
+    /// <summary>
+    /// Why this engine cannot pull from this machine's 127.0.0.1 (the build's loopback registry), or null
+    /// when it can: podman machine, Docker Desktop and rootless docker pull from inside a VM or another
+    /// network namespace. Judged from its <c>info</c> output when it was detected.
+    /// </summary>
+    public string? LoopbackUnreachableReason { get; }
 
     /// <summary>
     /// Finds a usable engine: podman, then docker, on PATH, each asked <c>info</c> (a docker CLI without a
@@ -50,13 +58,32 @@ public sealed class ContainerEngine
 
             if (info.Succeeded)
             {
-                return new EngineDetection(new ContainerEngine(name, executable), $"{name} is available ({executable})");
+                var engine = new ContainerEngine(name, executable, LoopbackUnreachable(name, info.StandardOutput));
+                return new EngineDetection(engine, $"{name} is available ({executable})");
             }
 
             notes.Add($"{name} is on PATH but not usable ({name} info: {(info.TimedOut ? "timed out" : info.Summary)})");
         }
 
         return new EngineDetection(null, notes.Count > 0 ? string.Join("; ", notes) : "neither podman nor docker is on PATH");
+    }
+
+    /// <summary>Why an engine, judged by its <c>info</c> output, pulls from a network where 127.0.0.1 is not this machine; null when it does not.</summary>
+    internal static string? LoopbackUnreachable(string engine, string info)
+    {
+        var lines = info.Split('\n').Select(l => l.Trim().ToLowerInvariant()).ToList();
+        if (engine == "podman")
+        {
+            return lines.Any(l => l.Replace(" ", "", StringComparison.Ordinal) == "serviceisremote:true") ? "podman talks to a remote service (podman machine)" : null;
+        }
+
+        if (lines.Any(l => l.StartsWith("operating system:", StringComparison.Ordinal) && l.Contains("docker desktop", StringComparison.Ordinal)))
+        {
+            return "Docker Desktop runs its daemon in a VM";
+        }
+
+        // `docker info` lists "rootless" among its Security Options for a rootless daemon.
+        return lines.Any(l => l is "rootless" or "name=rootless") ? "a rootless docker daemon pulls from its own network namespace" : null;
     }
 
     /// <summary>Loads an image archive and returns the reference to run it by (its id when the archive names it) and its name.</summary>
