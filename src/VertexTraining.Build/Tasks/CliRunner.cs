@@ -13,6 +13,21 @@ internal static class CliRunner
     /// </summary>
     public static Result Run(string dotnetHost, string cliAssembly, IEnumerable<string> arguments, TimeSpan timeout)
     {
+        using var process = Process.Start(StartInfo(dotnetHost, cliAssembly, arguments)) ?? throw new InvalidOperationException($"Could not start {dotnetHost}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit((int)timeout.TotalMilliseconds))
+        {
+            process.Kill(entireProcessTree: true);
+            return new Result(-1, "", $"timed out after {timeout.TotalSeconds:0} s");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary><paramref name="dotnetHost"/> <paramref name="cliAssembly"/> <paramref name="arguments"/>, output redirected, no shell.</summary>
+    public static ProcessStartInfo StartInfo(string dotnetHost, string cliAssembly, IEnumerable<string> arguments)
+    {
         var start = new ProcessStartInfo(dotnetHost)
         {
             RedirectStandardOutput = true,
@@ -25,15 +40,6 @@ internal static class CliRunner
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dotnetHost}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit((int)timeout.TotalMilliseconds))
-        {
-            process.Kill(entireProcessTree: true);
-            return new Result(-1, "", $"timed out after {timeout.TotalSeconds:0} s");
-        }
-
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        return start;
     }
 }

@@ -19,13 +19,9 @@ public sealed class DetectContainerEngine : Microsoft.Build.Utilities.Task
     public string Reason { get; private set; } = "";
 
     /// <summary>
-    /// Whether the engine pulls images from this machine's own network, so that it can reach the
-    /// build's loopback registry (see <see cref="ContainerEngine.LoopbackUnreachableReason"/>).
+    /// Why the engine cannot pull from the build's loopback registry (see
+    /// <see cref="ContainerEngine.LoopbackUnreachableReason"/>); empty when it can.
     /// </summary>
-    [Output]
-    public bool ReachesLoopback { get; private set; }
-
-    /// <summary>Why <see cref="ReachesLoopback"/> is false; empty when it is true.</summary>
     [Output]
     public string LoopbackReason { get; private set; } = "";
 
@@ -38,7 +34,6 @@ public sealed class DetectContainerEngine : Microsoft.Build.Utilities.Task
         {
             Engine = engine.Name;
             LoopbackReason = engine.LoopbackUnreachableReason ?? "";
-            ReachesLoopback = LoopbackReason.Length == 0;
         }
 
         return true;

@@ -36,18 +36,7 @@ public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICanc
     /// <inheritdoc />
     public override bool Execute()
     {
-        var start = new ProcessStartInfo(DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(CliAssembly);
-        foreach (var argument in Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = CliRunner.StartInfo(DotnetHost, CliAssembly, Arguments);
         Log.LogMessage(MessageImportance.Normal, $"{DotnetHost} {CliAssembly} {string.Join(' ', Arguments)}");
         lock (_gate)
         {

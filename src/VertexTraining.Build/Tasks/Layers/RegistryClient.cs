@@ -10,10 +10,7 @@ namespace VertexTraining.Build.Tasks.Layers;
 internal sealed record RegistryManifest(string Digest, string MediaType, byte[] Content);
 
 /// <summary>A registry answered with something other than what the OCI distribution API promises.</summary>
-internal sealed class RegistryException(string message, HttpStatusCode? status = null) : Exception(message)
-{
-    public HttpStatusCode? Status { get; } = status;
-}
+internal sealed class RegistryException(string message) : Exception(message);
 
 /// <summary>
 /// The few OCI distribution calls that reusing layers needs: does a tag exist (and with which
@@ -37,12 +34,11 @@ internal sealed class RegistryClient : IDisposable
 
     /// <param name="registry">Registry as written in image names: host[:port], or docker.io.</param>
     /// <param name="credential">Used only when the registry asks for it.</param>
-    /// <param name="handler">For tests; the default follows no redirects to other hosts with credentials.</param>
-    public RegistryClient(string registry, RegistryCredential? credential, HttpMessageHandler? handler = null)
+    public RegistryClient(string registry, RegistryCredential? credential)
     {
         Registry = registry;
         _credential = credential;
-        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http = new HttpClient();
         _http.BaseAddress = BaseAddress(registry);
         _http.Timeout = TimeSpan.FromSeconds(60);
     }
@@ -56,11 +52,17 @@ internal sealed class RegistryClient : IDisposable
     public static Uri BaseAddress(string registry)
     {
         var host = registry is "docker.io" or "index.docker.io" ? "registry-1.docker.io" : registry;
-        var insecure = (Environment.GetEnvironmentVariable("DOTNET_CONTAINER_INSECURE_REGISTRIES") ?? "")
+        return new Uri($"{(IsInsecure(registry) ? "http" : "https")}://{host}/");
+    }
+
+    /// <summary>The SDK's list of registries it talks plain HTTP to.</summary>
+    public const string InsecureRegistriesVariable = "DOTNET_CONTAINER_INSECURE_REGISTRIES";
+
+    /// <summary>Whether <paramref name="registry"/> is listed in <see cref="InsecureRegistriesVariable"/>.</summary>
+    public static bool IsInsecure(string registry) =>
+        (Environment.GetEnvironmentVariable(InsecureRegistriesVariable) ?? "")
             .Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Contains(registry, StringComparer.OrdinalIgnoreCase);
-        return new Uri($"{(insecure ? "http" : "https")}://{host}/");
-    }
 
     /// <summary>The digest <paramref name="reference"/> (a tag or digest) points to, or null when the registry has no such manifest.</summary>
     public async Task<string?> FindDigestAsync(string repository, string reference, bool push, CancellationToken cancellation)
@@ -134,7 +136,7 @@ internal sealed class RegistryClient : IDisposable
         if (!response.IsSuccessStatusCode)
         {
             var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? " (credentials missing or not allowed)" : "";
-            throw new RegistryException($"{what} answered {(int)response.StatusCode} {response.ReasonPhrase}{hint}", response.StatusCode);
+            throw new RegistryException($"{what} answered {(int)response.StatusCode} {response.ReasonPhrase}{hint}");
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class StageImageLayers : Microsoft.Build.Utilities.Task
 
     /// <summary>
     /// runtime, dependencies and app, in that order, with metadata LayerDirectory (the staged folder),
-    /// ContentHash, FileCount, Size (bytes) and SizeText.
+    /// ContentHash, FileCount and SizeText.
     /// </summary>
     [Output]
     public ITaskItem[] Layers { get; private set; } = [];
@@ -58,11 +58,11 @@ public sealed class StageImageLayers : Microsoft.Build.Utilities.Task
                 item.SetMetadata("LayerDirectory", directory);
                 item.SetMetadata("ContentHash", layer.ContentHash);
                 item.SetMetadata("FileCount", layer.Files.Count.ToString(CultureInfo.InvariantCulture));
-                item.SetMetadata("Size", layer.Length.ToString(CultureInfo.InvariantCulture));
-                item.SetMetadata("SizeText", SizeText(layer.Length));
+                var size = SizeText(layer.Length);
+                item.SetMetadata("SizeText", size);
                 layers.Add(item);
                 Log.LogMessage(MessageImportance.Normal,
-                    $"VertexTraining: {layer.Name} layer: {layer.Files.Count} files, {SizeText(layer.Length)}, content {layer.ContentHash[..16]}"
+                    $"VertexTraining: {layer.Name} layer: {layer.Files.Count} files, {size}, content {layer.ContentHash[..16]}"
                     + (copied > 0 ? $" ({copied} copied: no hard link possible)" : ""));
             }
 

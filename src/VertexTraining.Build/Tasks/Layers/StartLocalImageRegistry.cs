@@ -16,22 +16,15 @@ namespace VertexTraining.Build.Tasks.Layers;
 /// </remarks>
 public sealed class StartLocalImageRegistry : Microsoft.Build.Utilities.Task
 {
-    /// <summary>The store folder; empty: $XDG_CACHE_HOME/vertex-training/images, else ~/.cache/vertex-training/images.</summary>
-    public string? StoreDirectory { get; set; }
-
     /// <summary>127.0.0.1:PORT of the running registry.</summary>
     [Output]
     public string Address { get; private set; } = "";
 
-    /// <summary>The store folder actually used.</summary>
-    [Output]
-    public string Store { get; private set; } = "";
-
     /// <inheritdoc />
     public override bool Execute()
     {
-        Store = Path.GetFullPath(string.IsNullOrEmpty(StoreDirectory) ? DefaultStore() : StoreDirectory);
-        var key = "VertexTraining.LocalImageRegistry|" + Store;
+        var store = Path.GetFullPath(DefaultStore());
+        var key = "VertexTraining.LocalImageRegistry|" + store;
         if (BuildEngine4.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is LocalImageRegistry running)
         {
             Address = running.Address;
@@ -41,26 +34,27 @@ public sealed class StartLocalImageRegistry : Microsoft.Build.Utilities.Task
         try
         {
             // The store holds the user's training code: other users of the machine need not read it.
-            if (!OperatingSystem.IsWindows() && !Directory.Exists(Store))
+            if (!OperatingSystem.IsWindows() && !Directory.Exists(store))
             {
-                Directory.CreateDirectory(Store, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                Directory.CreateDirectory(store, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
-            var registry = LocalImageRegistry.Start(Store);
+            var registry = LocalImageRegistry.Start(store);
             BuildEngine4.RegisterTaskObject(key, registry, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
             Address = registry.Address;
-            Log.LogMessage(MessageImportance.Normal, $"VertexTraining: local image registry on {Address} (store {Store})");
+            Log.LogMessage(MessageImportance.Normal, $"VertexTraining: local image registry on {Address} (store {store})");
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.HttpListenerException or System.Net.Sockets.SocketException)
         {
             Log.LogError(null, DiagnosticCodes.LocalImageRegistryFailed, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
-                $"Could not start the local image registry on 127.0.0.1 with its store in {Store}: {ex.Message}. "
+                $"Could not start the local image registry on 127.0.0.1 with its store in {store}: {ex.Message}. "
                 + "Set VertexImageLayers=single to load the image into the container engine as one archive instead.");
             return false;
         }
     }
 
+    /// <summary>$XDG_CACHE_HOME/vertex-training/images, else ~/.cache/vertex-training/images (LocalApplicationData on Windows).</summary>
     private static string DefaultStore()
     {
         var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");

@@ -9,8 +9,6 @@ namespace VertexTraining.Build.Tasks.Layers;
 /// </summary>
 public sealed class TrustLocalImageRegistry : Microsoft.Build.Utilities.Task
 {
-    private const string Variable = "DOTNET_CONTAINER_INSECURE_REGISTRIES";
-
     /// <summary>127.0.0.1:PORT, as <see cref="StartLocalImageRegistry"/> returned it.</summary>
     [Required]
     public string Address { get; set; } = "";
@@ -24,11 +22,10 @@ public sealed class TrustLocalImageRegistry : Microsoft.Build.Utilities.Task
             return false;
         }
 
-        var current = Environment.GetEnvironmentVariable(Variable) ?? "";
-        var listed = current.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (!listed.Contains(Address, StringComparer.OrdinalIgnoreCase))
+        if (!RegistryClient.IsInsecure(Address))
         {
-            Environment.SetEnvironmentVariable(Variable, current.Length == 0 ? Address : current + ";" + Address);
+            var current = Environment.GetEnvironmentVariable(RegistryClient.InsecureRegistriesVariable) ?? "";
+            Environment.SetEnvironmentVariable(RegistryClient.InsecureRegistriesVariable, current.Length == 0 ? Address : current + ";" + Address);
         }
 
         return true;
