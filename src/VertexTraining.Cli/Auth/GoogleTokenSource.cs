@@ -10,8 +10,6 @@ namespace VertexTraining.Cli.Auth;
 /// </summary>
 internal sealed class GoogleTokenSource(ResolvedCredential credential) : IAccessTokenSource
 {
-    public ResolvedCredential Credential => credential;
-
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         string? token;

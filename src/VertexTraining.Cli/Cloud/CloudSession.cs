@@ -6,14 +6,11 @@ namespace VertexTraining.Cli.Cloud;
 /// <summary>The authorized clients one command uses: Vertex AI jobs for a region, and Cloud Logging.</summary>
 internal sealed class CloudSession
 {
-    private CloudSession(GoogleTokenSource tokens, VertexJobClient jobs, CloudLoggingClient logs)
+    private CloudSession(VertexJobClient jobs, CloudLoggingClient logs)
     {
-        Tokens = tokens;
         Jobs = jobs;
         Logs = logs;
     }
-
-    public GoogleTokenSource Tokens { get; }
 
     public VertexJobClient Jobs { get; }
 
@@ -36,6 +33,6 @@ internal sealed class CloudSession
         var loggingBase = VertexEndpoints.Logging(context.Variable(VertexEndpoints.LoggingEndpointVariable));
         var jobs = new VertexJobClient(new CloudHttpClient(context.Http, tokens, context.Retry, "Vertex AI", trace), vertexBase);
         var logs = new CloudLoggingClient(new CloudHttpClient(context.Http, tokens, context.Retry, "Cloud Logging", trace), loggingBase);
-        return new CloudSession(tokens, jobs, logs);
+        return new CloudSession(jobs, logs);
     }
 }

@@ -5,6 +5,7 @@ using VertexTraining.Cli.Output;
 using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Local;
+using VertexTraining.Core.Output;
 
 namespace VertexTraining.Cli.Commands;
 

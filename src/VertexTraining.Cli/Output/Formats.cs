@@ -1,20 +1,15 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VertexTraining.Core.Serialization;
 
 namespace VertexTraining.Cli.Output;
 
 /// <summary>How times, durations and JSON are printed.</summary>
 internal static class Formats
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    // The documents' own options: what --json prints reads like the REST resources it shows.
+    private static readonly JsonSerializerOptions JsonOptions = VertexJson.Options;
 
     private static readonly JsonSerializerOptions JsonLineOptions = new(JsonOptions) { WriteIndented = false };
 
@@ -22,8 +17,6 @@ internal static class Formats
         time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
 
     public static string Duration(TimeSpan? duration) => VertexTraining.Core.Cloud.TrialReport.FormatDuration(duration);
-
-    public static string Number(double? value) => VertexTraining.Core.Cloud.TrialReport.FormatNumber(value);
 
     public static string Json(JsonNode? node) => node?.ToJsonString(JsonOptions) ?? "null";
 

@@ -59,23 +59,5 @@ public sealed class SubmissionRecord
     };
 
     /// <summary>Writes the record so a reader never sees half a file: a temporary file, then a rename.</summary>
-    public void WriteAtomically(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, VertexJson.Serialize(this) + Environment.NewLine);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-    }
+    public void WriteAtomically(string path) => Local.AtomicFile.Write(path, VertexJson.Serialize(this) + Environment.NewLine);
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using VertexTraining.Core.Api;
+using VertexTraining.Core.Output;
 
 namespace VertexTraining.Core.Cloud;
 
@@ -113,22 +113,15 @@ public sealed class TrialReport
             return "No trials yet." + Environment.NewLine;
         }
 
-        string[] header = ["", "TRIAL", "STATE", MetricId.Length > 0 ? MetricId.ToUpperInvariant() : "METRIC", "DURATION", "PARAMETERS", "NOTE"];
-        var lines = new List<string[]> { header };
-        lines.AddRange(Rows.Select(row => new[]
+        var table = new TextTable("", "TRIAL", "STATE", MetricId.Length > 0 ? MetricId.ToUpperInvariant() : "METRIC", "DURATION", "PARAMETERS", "NOTE");
+        foreach (var row in Rows)
         {
-            row.IsBest ? "*" : "", row.Id, row.State, FormatNumber(row.MetricValue), FormatDuration(row.Duration),
-            string.Join(" ", row.Parameters.Select(p => $"{p.Key}={p.Value}")), row.Note,
-        }));
-
-        var widths = Enumerable.Range(0, header.Length).Select(c => lines.Max(l => l[c].Length)).ToArray();
-        var text = new StringBuilder();
-        foreach (var line in lines)
-        {
-            // The last column is not padded, and no line ends in spaces.
-            text.AppendLine(string.Join("  ", line.Select((cell, c) => c == line.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+            table.Add(row.IsBest ? "*" : "", row.Id, row.State, FormatNumber(row.MetricValue), FormatDuration(row.Duration),
+                string.Join(" ", row.Parameters.Select(p => $"{p.Key}={p.Value}")), row.Note);
         }
 
+        using var text = new StringWriter();
+        table.WriteTo(text);
         return text.ToString();
     }
 

@@ -41,8 +41,4 @@ public static class ConsoleUrls
     /// <param name="projectId">The project id, when known; the name may carry the project number instead.</param>
     public static string ForJob(JobName name, string? projectId = null) =>
         $"https://console.cloud.google.com/ai/platform/locations/{Uri.EscapeDataString(name.Location)}/training/{Uri.EscapeDataString(name.Id)}?project={Uri.EscapeDataString(projectId ?? name.Project)}";
-
-    /// <summary>The project's list of training jobs.</summary>
-    public static string ForJobList(string projectId) =>
-        $"https://console.cloud.google.com/vertex-ai/training/custom-jobs?project={Uri.EscapeDataString(projectId)}";
 }

@@ -46,8 +46,6 @@ public sealed class VertexJob
 
     public DateTimeOffset? EndTime => ParseTime(CustomJob?.EndTime ?? TuningJob?.EndTime);
 
-    public DateTimeOffset? UpdateTime => ParseTime(CustomJob?.UpdateTime ?? TuningJob?.UpdateTime);
-
     public RpcStatus? Error => CustomJob?.Error ?? TuningJob?.Error;
 
     public IReadOnlyDictionary<string, string> Labels =>

@@ -12,7 +12,18 @@ internal static class AtomicFile
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temporary, content, Utf8NoBom);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            File.WriteAllText(temporary, content, Utf8NoBom);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            // A failed write (disk full) leaves no stray temporary file behind.
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
     }
 }

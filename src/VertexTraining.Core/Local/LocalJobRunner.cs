@@ -143,7 +143,7 @@ public static class LocalJobRunner
         }
 
         run.Info(string.Create(CultureInfo.InvariantCulture,
-            $"job {LocalJobName.ToName(jobId)} {state["JOB_STATE_".Length..]} after {clock.Elapsed.TotalSeconds:F1}s ({mode.ToString().ToLowerInvariant()} mode); run folder: {folder.Root}"));
+            $"job {LocalJobName.ToName(jobId)} {JobStates.Short(state)} after {clock.Elapsed.TotalSeconds:F1}s ({mode.ToString().ToLowerInvariant()} mode); run folder: {folder.Root}"));
         return new LocalRunResult(jobId, folder, end, end == LocalRunEnd.Succeeded ? null : outcome.Code, mode, modeReason,
             resource.CustomJob, resource.TuningJob, interrupted: end == LocalRunEnd.Cancelled && cancellationToken.IsCancellationRequested)
         {
