@@ -92,7 +92,7 @@ internal static class LayerPlanner
         foreach (var file in files)
         {
             if (origins.TryGetValue(file.RelativePath, out var origin) && origin.PackageFile is { } packageFile
-                && origin.SourcePath is { } source && File.Exists(source) && new FileInfo(source).Length == file.Length)
+                && origin.SourcePath is { } source && new FileInfo(source) is { Exists: true } sourceFile && sourceFile.Length == file.Length)
             {
                 contentHashes[file.FullPath] = "nuget:" + packageFile;
             }
