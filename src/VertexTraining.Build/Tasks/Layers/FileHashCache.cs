@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -55,14 +56,39 @@ internal sealed class FileHashCache
                 return;
             }
 
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            var hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+            var hash = HashFile(path);
             _entries[path] = new Entry(info.Length, ticks, hash);
             result[path] = hash;
             Interlocked.Increment(ref hashed);
         });
         FilesHashed = hashed;
         return result;
+    }
+
+    /// <summary>
+    /// SHA-256 of one file, read through a pooled buffer below the large-object threshold: this runs
+    /// inside MSBuild's process, where a fresh 1 MiB buffer per file (a FileStream's own buffer) lands
+    /// on the large-object heap and sets off full collections of the build's whole heap.
+    /// </summary>
+    internal static string HashFile(string path)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
+            return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Writes the hashes of the files that still exist.</summary>

@@ -39,9 +39,8 @@ public sealed class FindImageDigest : Microsoft.Build.Utilities.Task
         var reference = string.IsNullOrEmpty(Reference) ? "latest" : Reference;
         try
         {
-            var credential = RegistryCredentials.Find(Registry, Push, string.Equals(Registry, OutputRegistry, StringComparison.OrdinalIgnoreCase));
-            using var client = new RegistryClient(Registry, credential);
-            Digest = client.FindDigestAsync(Repository, reference, Push, CancellationToken.None).GetAwaiter().GetResult() ?? "";
+            using var lease = RegistrySessions.Open(BuildEngine, Registry, Push, string.Equals(Registry, OutputRegistry, StringComparison.OrdinalIgnoreCase));
+            Digest = lease.Client.FindDigestAsync(Repository, reference, Push, CancellationToken.None).GetAwaiter().GetResult() ?? "";
             Log.LogMessage(MessageImportance.Low, $"VertexTraining: {Registry}/{Repository}:{reference} -> {(Digest.Length > 0 ? Digest : "not found")}");
         }
         catch (Exception ex) when (ex is RegistryException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or UriFormatException)

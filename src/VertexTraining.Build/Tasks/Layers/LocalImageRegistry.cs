@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -606,17 +607,26 @@ public sealed partial class LocalImageRegistry : IDisposable
     private static async Task<long> AppendAsync(Stream body, string file, IncrementalHash? hash)
     {
         await using var output = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.None, 1, useAsync: true);
-        var buffer = new byte[CopyBufferBytes];
-        long written = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        // Pooled: this server runs inside MSBuild's process, where a fresh 1 MiB array per upload
+        // lands on the large-object heap and sets off full collections of the build's whole heap.
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+        try
         {
-            await output.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
-            hash?.AppendData(buffer, 0, read);
-            written += read;
-        }
+            long written = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(0, CopyBufferBytes)).ConfigureAwait(false)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                hash?.AppendData(buffer, 0, read);
+                written += read;
+            }
 
-        return written;
+            return written;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Renames a verified upload into blobs/, or deletes it and answers 400.</summary>

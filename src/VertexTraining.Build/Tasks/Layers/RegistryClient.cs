@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -30,7 +31,8 @@ internal sealed class RegistryClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly RegistryCredential? _credential;
-    private readonly Dictionary<string, AuthenticationHeaderValue> _authorizations = new(StringComparer.Ordinal);
+    // Shared by the tasks of one build (RegistrySessions): what each scope's handshake gave.
+    private readonly ConcurrentDictionary<string, AuthenticationHeaderValue> _authorizations = new(StringComparer.Ordinal);
 
     /// <param name="registry">Registry as written in image names: host[:port], or docker.io.</param>
     /// <param name="credential">Used only when the registry asks for it.</param>

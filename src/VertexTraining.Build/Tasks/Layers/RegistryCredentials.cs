@@ -23,10 +23,7 @@ internal static class RegistryCredentials
     /// <param name="isOutputRegistry">True when a pulled base lives in the registry being pushed to: the SDK then uses the push credentials.</param>
     public static RegistryCredential? Find(string registry, bool push, bool isOutputRegistry = false)
     {
-        var prefixes = push || isOutputRegistry
-            ? new[] { "DOTNET_CONTAINER_PUSH_REGISTRY", "SDK_CONTAINER_PUSH_REGISTRY", "DOTNET_CONTAINER_REGISTRY", "SDK_CONTAINER_REGISTRY" }
-            : ["DOTNET_CONTAINER_PULL_REGISTRY", "SDK_CONTAINER_PULL_REGISTRY", "DOTNET_CONTAINER_REGISTRY", "SDK_CONTAINER_REGISTRY"];
-        foreach (var prefix in prefixes)
+        foreach (var prefix in Prefixes(push || isOutputRegistry))
         {
             var user = Environment.GetEnvironmentVariable(prefix + "_UNAME");
             var secret = Environment.GetEnvironmentVariable(prefix + "_PWORD");
@@ -46,6 +43,31 @@ internal static class RegistryCredentials
 
         return null;
     }
+
+    /// <summary>
+    /// A hash of every environment variable <see cref="Find"/> reads for a role (push or pull): equal
+    /// fingerprints mean a lookup would read the same variables and files.
+    /// </summary>
+    public static string EnvironmentFingerprint(bool pushRole)
+    {
+        var text = new StringBuilder();
+        foreach (var prefix in Prefixes(pushRole))
+        {
+            text.Append(Environment.GetEnvironmentVariable(prefix + "_UNAME")).Append('\0')
+                .Append(Environment.GetEnvironmentVariable(prefix + "_PWORD")).Append('\0');
+        }
+
+        foreach (var name in new[] { "REGISTRY_AUTH_FILE", "XDG_RUNTIME_DIR", "DOCKER_CONFIG" })
+        {
+            text.Append(Environment.GetEnvironmentVariable(name)).Append('\0');
+        }
+
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static string[] Prefixes(bool pushRole) => pushRole
+        ? ["DOTNET_CONTAINER_PUSH_REGISTRY", "SDK_CONTAINER_PUSH_REGISTRY", "DOTNET_CONTAINER_REGISTRY", "SDK_CONTAINER_REGISTRY"]
+        : ["DOTNET_CONTAINER_PULL_REGISTRY", "SDK_CONTAINER_PULL_REGISTRY", "DOTNET_CONTAINER_REGISTRY", "SDK_CONTAINER_REGISTRY"];
 
     private static IEnumerable<string> AuthFiles()
     {

@@ -37,7 +37,8 @@ public sealed class TagImage : Microsoft.Build.Utilities.Task
     {
         try
         {
-            using var client = new RegistryClient(Registry, RegistryCredentials.Find(Registry, push: true));
+            using var lease = RegistrySessions.Open(BuildEngine, Registry, push: true);
+            var client = lease.Client;
             var manifest = client.GetManifestAsync(Repository, Digest, push: true, CancellationToken.None).GetAwaiter().GetResult()
                 ?? throw new RegistryException($"{Repository}@{Digest} is gone");
             if (manifest.Digest != Digest)
