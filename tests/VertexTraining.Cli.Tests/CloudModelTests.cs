@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using VertexTraining.Core.Api;
 using VertexTraining.Core.Cloud;
+using VertexTraining.Core.Configuration;
 using VertexTraining.Core.Serialization;
 
 namespace VertexTraining.Cli.Tests;
@@ -121,7 +122,7 @@ public sealed class CloudModelTests
         Assert.Equal("""{"displayName":"x","jobSpec":{"workerPoolSpecs":[{}]},"labels":{"team":"ml","vertex-training-submission-id":"abc"},"unknownField":[1,2]}""", labelled.ToJsonString());
         Assert.False(document["labels"]!.AsObject().ContainsKey("vertex-training-submission-id"));
         Assert.Matches("^[0-9a-f]{32}$", JobSubmitter.NewSubmissionId());
-        Assert.Equal(JobKind.HyperparameterTuningJob, JobSubmitter.KindOf((JsonObject)JsonNode.Parse("""{"studySpec":{}}""")!));
+        Assert.Equal(JobKind.HyperparameterTuningJob, JobDocument.KindOf((JsonObject)JsonNode.Parse("""{"studySpec":{}}""")!));
     }
 
     [Fact]

@@ -40,18 +40,8 @@ internal static partial class JobLocator
     }
 
     /// <summary>The local job store, at the index folder this command's environment names.</summary>
-    public static LocalJobStore LocalStore(CliContext context)
-    {
-        // The same rule as LocalJobStore.DefaultIndexDirectory, but through the command's environment (tests run in-process).
-        if (context.Variable(LocalJobStore.IndexVariable) is { } index)
-        {
-            return new LocalJobStore(index);
-        }
-
-        return context.Variable("XDG_STATE_HOME") is { } state
-            ? new LocalJobStore(Path.Combine(state, "vertex-training", "local-jobs"))
-            : LocalJobStore.Default;
-    }
+    // Through the command's environment, not the process's: tests run commands in process.
+    public static LocalJobStore LocalStore(CliContext context) => new(LocalJobStore.DefaultIndexDirectory(context.Variable));
 
     /// <summary>The local job <paramref name="jobArgument"/> (<c>local/&lt;id&gt;</c>) names.</summary>
     /// <exception cref="VertexCloudException">The index does not know it (VTX5014).</exception>

@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+using VertexTraining.Core.Configuration;
+using VertexTraining.Core.Local;
 
 namespace VertexTraining.Cli.Cloud;
 
@@ -20,34 +21,20 @@ internal static class ProjectProperties
             return (null, null);
         }
 
-        var start = new ProcessStartInfo(DotnetHost.Path(context))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = context.WorkingDirectory,
-        };
-        foreach (var argument in new[] { "msbuild", projectFiles[0], "-nologo", "-getProperty:VertexProject", "-getProperty:VertexRegion" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         try
         {
-            using var process = Process.Start(start)!;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(60));
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            _ = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            if (process.ExitCode != 0 || JsonNode.Parse(await output.ConfigureAwait(false)) is not JsonObject root || root["Properties"] is not JsonObject properties)
+            var result = await ToolCommand.RunAsync(
+                DotnetHost.Path(context),
+                ["msbuild", projectFiles[0], "-nologo", $"-getProperty:{VertexProperty.Project}", $"-getProperty:{VertexProperty.Region}"],
+                TimeSpan.FromSeconds(60), cancellationToken, context.WorkingDirectory).ConfigureAwait(false);
+            if (!result.Succeeded || JsonNode.Parse(result.StandardOutput) is not JsonObject root || root["Properties"] is not JsonObject properties)
             {
                 return (null, null);
             }
 
-            return (Value(properties, "VertexProject"), Value(properties, "VertexRegion"));
+            return (Value(properties, VertexProperty.Project), Value(properties, VertexProperty.Region));
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or System.Text.Json.JsonException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or System.Text.Json.JsonException)
         {
             return (null, null);
         }

@@ -114,17 +114,11 @@ internal static class ListCommand
     /// <summary>The indexed local jobs that pass the same filters the cloud list applies server-side.</summary>
     private static List<JobView> LocalJobs(LocalJobStore store, string? state, IEnumerable<string> labels, string? displayName, string? kind, int? limit)
     {
-        string? wantedState = null;
-        if (state is not null && !JobStates.TryNormalize(state, out wantedState))
-        {
-            throw new VertexCloudException(DiagnosticCodes.InvalidJobReference,
-                $"--state '{state}' is not a job state; use one of {string.Join(", ", JobStates.All.Select(JobStates.Short))}.");
-        }
-
+        var wantedState = NormalizedState(state);
         var namePattern = string.IsNullOrWhiteSpace(displayName)
             ? null
             : new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(displayName).Replace("\\*", ".*", StringComparison.Ordinal) + "$");
-        var labelFilters = labels.Select(l => l.IndexOf('=') is var i and >= 0 ? (Key: l[..i], Value: (string?)l[(i + 1)..]) : (Key: l, Value: null)).ToList();
+        var labelFilters = labels.Select(ParseLabel).ToList();
 
         var jobs = new List<JobView>();
         foreach (var record in store.List())
@@ -153,24 +147,36 @@ internal static class ListCommand
         return limit is { } most ? [.. jobs.OrderByDescending(j => j.CreateTime).Take(most)] : jobs;
     }
 
+    /// <summary>--state as the API spells it (JOB_STATE_...), null when not given.</summary>
+    /// <exception cref="VertexCloudException">Not a job state.</exception>
+    private static string? NormalizedState(string? state)
+    {
+        if (state is null)
+        {
+            return null;
+        }
+
+        return JobStates.TryNormalize(state, out var normalized)
+            ? normalized
+            : throw new VertexCloudException(DiagnosticCodes.InvalidJobReference,
+                $"--state '{state}' is not a job state; use one of {string.Join(", ", JobStates.All.Select(JobStates.Short))}.");
+    }
+
+    /// <summary>--label key=value, or key alone for any value.</summary>
+    private static (string Key, string? Value) ParseLabel(string label) =>
+        label.IndexOf('=') is var equals and >= 0 ? (label[..equals], label[(equals + 1)..]) : (label, null);
+
     internal static string? BuildFilter(string? state, IEnumerable<string> labels, string? displayName, string? raw)
     {
         var filter = new JobListFilter();
-        if (state is not null)
+        if (NormalizedState(state) is { } normalized)
         {
-            if (!JobStates.TryNormalize(state, out var normalized))
-            {
-                throw new VertexCloudException(DiagnosticCodes.InvalidJobReference,
-                    $"--state '{state}' is not a job state; use one of {string.Join(", ", JobStates.All.Select(JobStates.Short))}.");
-            }
-
             filter.State(normalized);
         }
 
-        foreach (var label in labels)
+        foreach (var (key, value) in labels.Select(ParseLabel))
         {
-            var equals = label.IndexOf('=');
-            filter.Label(equals < 0 ? label : label[..equals], equals < 0 ? null : label[(equals + 1)..]);
+            filter.Label(key, value);
         }
 
         if (!string.IsNullOrWhiteSpace(displayName))

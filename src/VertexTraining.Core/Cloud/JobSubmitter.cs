@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VertexTraining.Core.Configuration;
 using VertexTraining.Core.Diagnostics;
 
 namespace VertexTraining.Core.Cloud;
@@ -33,10 +34,6 @@ public sealed class JobSubmitter
     /// <summary>A fresh submission id: a UUID as 32 lowercase hex digits, valid as a label value.</summary>
     public static string NewSubmissionId() => Guid.NewGuid().ToString("N");
 
-    /// <summary>Which collection a document belongs in: a studySpec makes it a tuning job (as <c>JobDocument.Parse</c> decides).</summary>
-    public static JobKind KindOf(JsonObject document) =>
-        document.ContainsKey("studySpec") || document.ContainsKey("trialJobSpec") ? JobKind.HyperparameterTuningJob : JobKind.CustomJob;
-
     /// <summary>A copy of the document with the submission label added; nothing else changes.</summary>
     public static JsonObject WithSubmissionLabel(JsonObject document, string submissionId)
     {
@@ -60,7 +57,7 @@ public sealed class JobSubmitter
     public async Task<SubmissionResult> SubmitAsync(string project, string location, JsonObject document, string? submissionId, CancellationToken cancellationToken)
     {
         submissionId ??= NewSubmissionId();
-        var kind = KindOf(document);
+        var kind = JobDocument.KindOf(document);
         var body = WithSubmissionLabel(document, submissionId);
         var retry = _jobs.Http.Retry;
         CloudCallFailure? lastFailure = null;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VertexTraining.Core.Api;
+using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Serialization;
 
 namespace VertexTraining.Core.Configuration;
@@ -39,11 +40,15 @@ public sealed class JobDocument
 
     public string ToJson() => IsTuningJob ? VertexJson.Serialize(TuningJob) : VertexJson.Serialize(CustomJob);
 
-    /// <summary>Reads a saved job-request.json; a studySpec makes it a tuning job.</summary>
+    /// <summary>Which kind a job document or resource is: a studySpec (or trialJobSpec) makes it a tuning job.</summary>
+    public static JobKind KindOf(JsonObject document) =>
+        document.ContainsKey("studySpec") || document.ContainsKey("trialJobSpec") ? JobKind.HyperparameterTuningJob : JobKind.CustomJob;
+
+    /// <summary>Reads a saved job-request.json; its <see cref="KindOf"/> decides the type.</summary>
     public static JobDocument Parse(string json)
     {
         var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("The job document is not a JSON object.");
-        if (node.ContainsKey("studySpec") || node.ContainsKey("trialJobSpec"))
+        if (KindOf(node) == JobKind.HyperparameterTuningJob)
         {
             var tuningJob = VertexJson.Deserialize<HyperparameterTuningJob>(json)!;
             tuningJob.Labels = OrdinalLabels(tuningJob.Labels);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using VertexTraining.Core.Api;
+using VertexTraining.Core.Cloud;
+using VertexTraining.Core.Configuration;
 using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Serialization;
 
@@ -33,14 +35,17 @@ public sealed class LocalJobStore
     public string IndexDirectory { get; }
 
     /// <summary>The default index folder (see the remarks on <see cref="LocalJobStore"/>).</summary>
-    public static string DefaultIndexDirectory()
+    public static string DefaultIndexDirectory() => DefaultIndexDirectory(Environment.GetEnvironmentVariable);
+
+    /// <summary>The default index folder, reading the variables through <paramref name="variable"/> (a command's own environment).</summary>
+    public static string DefaultIndexDirectory(Func<string, string?> variable)
     {
-        if (Environment.GetEnvironmentVariable(IndexVariable) is { Length: > 0 } explicitDirectory)
+        if (variable(IndexVariable) is { Length: > 0 } explicitDirectory)
         {
             return explicitDirectory;
         }
 
-        if (Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } state)
+        if (variable("XDG_STATE_HOME") is { Length: > 0 } state)
         {
             return Path.Combine(state, "vertex-training", "local-jobs");
         }
@@ -133,7 +138,7 @@ public sealed class LocalJobRecord
         try
         {
             var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("not a JSON object");
-            var snapshot = node.ContainsKey("studySpec") || node.ContainsKey("trialJobSpec")
+            var snapshot = JobDocument.KindOf(node) == JobKind.HyperparameterTuningJob
                 ? new LocalJobSnapshot(this, null, VertexJson.Deserialize<HyperparameterTuningJob>(json))
                 : new LocalJobSnapshot(this, VertexJson.Deserialize<CustomJob>(json), null);
             return snapshot.MarkAbandonedIfRunnerGone(RunnerId());

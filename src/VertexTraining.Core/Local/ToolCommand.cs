@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace VertexTraining.Core.Local;
 
-/// <summary>Runs a short helper command (podman info, podman load, podman rm) and collects its output.</summary>
-internal static class ToolCommand
+/// <summary>Runs a short helper command (podman info, podman load, dotnet msbuild -getProperty) and collects its output.</summary>
+public static class ToolCommand
 {
     /// <summary>The outcome of a helper command.</summary>
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError, bool TimedOut)
@@ -17,8 +17,10 @@ internal static class ToolCommand
              ?? $"exit code {ExitCode}").Trim();
     }
 
-    /// <summary>Runs <paramref name="file"/> with <paramref name="arguments"/>; kills it after <paramref name="timeout"/>.</summary>
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>Runs <paramref name="file"/> with <paramref name="arguments"/>; kills it (and its children) after <paramref name="timeout"/>.</summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">The file could not be started.</exception>
+    public static async Task<Result> RunAsync(
+        string file, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default, string? workingDirectory = null)
     {
         var startInfo = new ProcessStartInfo(file)
         {
@@ -26,6 +28,7 @@ internal static class ToolCommand
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments)
         {
