@@ -179,6 +179,9 @@ measure() { # app rep scenario method folder repository
   local before start end bytes blobs seconds stored
   before=$(wc -l <"$WORK/uploads.jsonl")
   [[ $1 == *-local ]] && stored=$(stored_bytes "$5")
+  # Each measurement starts with nothing left to write back: what the one before wrote (podman's
+  # storage after a build, the SDK's layer cache) is flushed here, untimed, not during the next one.
+  sync
   start=$(date +%s.%N)
   if ! publish "$5" "$4" "$6" >"$5/publish-$3.log" 2>&1; then
     log "ERROR: $1 $3 $4 failed; see $5/publish-$3.log"; tail -n 30 "$5/publish-$3.log" >&2; exit 1
