@@ -70,7 +70,7 @@ internal sealed class FileHashCache
     /// inside MSBuild's process, where a fresh 1 MiB buffer per file (a FileStream's own buffer) lands
     /// on the large-object heap and sets off full collections of the build's whole heap.
     /// </summary>
-    internal static string HashFile(string path)
+    private static string HashFile(string path)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
