@@ -123,7 +123,7 @@ public sealed class ContainerEngine
     /// <exception cref="LocalRunException">The engine could not pull it (VTX5004).</exception>
     public async Task<string> PullAsync(string reference, CancellationToken cancellationToken)
     {
-        var loopback = reference.StartsWith("127.0.0.1:", StringComparison.Ordinal);
+        var loopback = LoopbackPorts.IsOnHost(reference);
         string[] arguments = IsPodman && loopback ? ["pull", "--quiet", "--tls-verify=false", reference] : ["pull", "--quiet", reference];
         var result = await ToolCommand.RunAsync(Executable, arguments, LoadTimeout, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
@@ -150,7 +150,7 @@ public sealed class ContainerEngine
     internal static string? LocalName(string reference)
     {
         var slash = reference.IndexOf('/', StringComparison.Ordinal);
-        if (!reference.StartsWith("127.0.0.1:", StringComparison.Ordinal) || slash < 0)
+        if (!LoopbackPorts.IsOnHost(reference) || slash < 0)
         {
             return null;
         }

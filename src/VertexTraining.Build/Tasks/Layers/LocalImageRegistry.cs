@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using VertexTraining.Core.Local;
 
 namespace VertexTraining.Build.Tasks.Layers;
 
@@ -47,7 +48,7 @@ public sealed partial class LocalImageRegistry : IDisposable
     private LocalImageRegistry(string store, HttpListener listener, int port)
     {
         StoreDirectory = store;
-        Address = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+        Address = LoopbackPorts.Host + ":" + port.ToString(CultureInfo.InvariantCulture);
         _listener = listener;
         _blobs = Path.Combine(store, "blobs", "sha256");
         _mediaTypes = Path.Combine(store, "manifests", "sha256");
@@ -79,9 +80,9 @@ public sealed partial class LocalImageRegistry : IDisposable
         const int attempts = 10;
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = LoopbackPorts.Allocate(1)[0];
             var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            listener.Prefixes.Add($"http://{LoopbackPorts.Host}:{port}/");
             try
             {
                 listener.Start();
@@ -128,20 +129,6 @@ public sealed partial class LocalImageRegistry : IDisposable
     }
 
     private bool Disposed => Volatile.Read(ref _disposed) != 0;
-
-    private static int FreeLoopbackPort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        try
-        {
-            return ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-        finally
-        {
-            probe.Stop();
-        }
-    }
 
     private static void DeleteStaleUploads(string uploads)
     {
@@ -506,11 +493,7 @@ public sealed partial class LocalImageRegistry : IDisposable
         finally
         {
             // Finished or rejected, the upload is over either way.
-            TryDelete(file);
-            if (_uploadStates.TryRemove(uuid, out var removed))
-            {
-                removed.Hash?.Dispose();
-            }
+            EndUpload(uuid);
 
             state.Gate.Release();
         }
@@ -542,11 +525,7 @@ public sealed partial class LocalImageRegistry : IDisposable
 
         try
         {
-            TryDelete(UploadPath(uuid));
-            if (_uploadStates.TryRemove(uuid, out var removed))
-            {
-                removed.Hash?.Dispose();
-            }
+            EndUpload(uuid);
 
             context.Response.StatusCode = 204;
             context.Response.ContentLength64 = 0;
@@ -554,6 +533,16 @@ public sealed partial class LocalImageRegistry : IDisposable
         finally
         {
             state.Gate.Release();
+        }
+    }
+
+    /// <summary>Deletes an upload's file and forgets its running hash.</summary>
+    private void EndUpload(string uuid)
+    {
+        TryDelete(UploadPath(uuid));
+        if (_uploadStates.TryRemove(uuid, out var removed))
+        {
+            removed.Hash?.Dispose();
         }
     }
 
@@ -632,7 +621,7 @@ public sealed partial class LocalImageRegistry : IDisposable
     /// <summary>Renames a verified upload into blobs/, or deletes it and answers 400.</summary>
     private async Task<bool> CommitBlobAsync(HttpListenerContext context, string file, string digest, byte[] actual)
     {
-        if (!string.Equals(digest, "sha256:" + Convert.ToHexString(actual).ToLowerInvariant(), StringComparison.Ordinal))
+        if (!string.Equals(digest, OciDigest.FromSha256(actual), StringComparison.Ordinal))
         {
             // Gone before the client hears of the refusal, so no one sees a rejected upload's bytes.
             TryDelete(file);
@@ -741,7 +730,7 @@ public sealed partial class LocalImageRegistry : IDisposable
             return;
         }
 
-        var digest = "sha256:" + Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant();
+        var digest = OciDigest.Of(content);
         if (byDigest && reference != digest)
         {
             await ErrorAsync(context, 400, "DIGEST_INVALID", "the manifest does not match the digest").ConfigureAwait(false);

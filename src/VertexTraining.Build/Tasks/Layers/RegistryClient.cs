@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -97,7 +96,7 @@ internal sealed class RegistryClient : IDisposable
         EnsureSuccess(response, $"GET {repository}:{reference}");
         var content = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
         var mediaType = response.Content.Headers.ContentType?.MediaType ?? MediaTypeOf(content);
-        return new RegistryManifest("sha256:" + Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant(), mediaType, content);
+        return new RegistryManifest(OciDigest.Of(content), mediaType, content);
     }
 
     /// <summary>Puts <paramref name="manifest"/> (already in the repository) under <paramref name="tag"/>: no blob moves.</summary>

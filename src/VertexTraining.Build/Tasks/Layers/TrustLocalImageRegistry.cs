@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using VertexTraining.Core.Local;
 
 namespace VertexTraining.Build.Tasks.Layers;
 
@@ -16,7 +17,7 @@ public sealed class TrustLocalImageRegistry : Microsoft.Build.Utilities.Task
     /// <inheritdoc />
     public override bool Execute()
     {
-        if (!Address.StartsWith("127.0.0.1:", StringComparison.Ordinal))
+        if (!LoopbackPorts.IsOnHost(Address))
         {
             Log.LogError($"VertexTraining: '{Address}' is not a loopback registry; only the build's own registry is trusted over plain HTTP.");
             return false;
