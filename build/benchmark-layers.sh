@@ -246,12 +246,14 @@ for app in dict.fromkeys(r["app"] for r in rows):
             b, n, s = (cell(app, scenario, method, k) for k in ("bytes", "blobs", "seconds"))
             if b is not None:
                 out.append(f"| {apps[app]} | {scenario} | {names[method]} | {size(b)} | {n:.0f} | {s:.1f} s |")
-    def ratio(scenario, method, over):  # median of the per-repeat ratios: each repeat ran under the same load
+    def per_repeat(scenario, method, other, combine):  # median over the repeats: each repeat ran under the same load
         pairs = {}
         for r in rows:
-            if r["app"] == app and r["scenario"] == scenario and r["method"] in (method, over):
+            if r["app"] == app and r["scenario"] == scenario and r["method"] in (method, other):
                 pairs.setdefault(r["rep"], {})[r["method"]] = float(r["seconds"])
-        return statistics.median(p[method] / p[over] for p in pairs.values() if len(p) == 2)
+        return statistics.median(combine(p[method], p[other]) for p in pairs.values() if len(p) == 2)
+    def ratio(scenario, method, over):
+        return per_repeat(scenario, method, over, lambda m, o: m / o)
     ab, cb = cell(app, "one-line-change", "single", "bytes"), cell(app, "one-line-change", "layered", "bytes")
     if app.endswith("-local"):  # (a) and (c) only; bytes are what was stored, not uploaded
         ca, first = ratio("one-line-change", "layered", "single"), ratio("first", "layered", "single")
@@ -262,12 +264,8 @@ for app in dict.fromkeys(r["app"] for r in rows):
             f"{app}: no-change re-run stores {size(nb)}",
         ]
         continue
-    def image_step(scenario, method):  # median over repeats of the method's time minus the floor's
-        pairs = {}
-        for r in rows:
-            if r["app"] == app and r["scenario"] == scenario and r["method"] in (method, "publish"):
-                pairs.setdefault(r["rep"], {})[r["method"]] = float(r["seconds"])
-        return statistics.median(p[method] - p["publish"] for p in pairs.values() if len(p) == 2)
+    def image_step(scenario, method):  # the method's time minus the floor's
+        return per_repeat(scenario, method, "publish", lambda m, f: m - f)
     ca, cbt, first = ratio("one-line-change", "layered", "single"), ratio("one-line-change", "layered", "podman"), ratio("first", "layered", "single")
     floor = cell(app, "one-line-change", "publish", "seconds")
     sa, sb, sc = (image_step("one-line-change", m) for m in ("single", "podman", "layered"))
