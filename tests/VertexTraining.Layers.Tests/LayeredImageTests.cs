@@ -142,18 +142,81 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         }
         finally
         {
-            // By id: an image pulled twice (two builds, two ports) has a name per pull, and removing one name keeps it.
             images.Add("docker.io/library/layeredtrainer:latest");
-            foreach (var image in images)
+            RemoveEngineImages(images);
+        }
+    }
+
+    /// <summary>
+    /// Removes the images by id: an image pulled twice (two builds, two ports) has a name per pull,
+    /// and removing one name keeps it.
+    /// </summary>
+    private static void RemoveEngineImages(IEnumerable<string> images)
+    {
+        foreach (var image in images)
+        {
+            var id = ProcessRunner.Run("podman", ["image", "inspect", "--format", "{{.Id}}", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+            if (id.ExitCode == 0)
             {
-                var id = ProcessRunner.Run("podman", ["image", "inspect", "--format", "{{.Id}}", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
-                if (id.ExitCode == 0)
-                {
-                    ProcessRunner.Run("podman", ["rmi", "--force", id.Output.Trim()], Path.GetTempPath(), TimeSpan.FromMinutes(1));
-                }
+                ProcessRunner.Run("podman", ["rmi", "--force", id.Output.Trim()], Path.GetTempPath(), TimeSpan.FromMinutes(1));
             }
         }
     }
+
+    [PodmanFact]
+    public void A_local_container_run_pulls_a_base_that_demands_credentials_and_never_logs_them()
+    {
+        TestEnvironment.RequirePodman();
+        using var project = LayeredTrainer.Create("local-auth");
+        string[] authBase = [$"VertexCudaImageRepository={TestEnvironment.AuthBaseImageRepository}"];
+        var cache = Path.Combine(project.Directory, "cache");
+        const string wrongPassword = "not-the-base-registry-password-2718";
+        var images = new List<string>();
+        try
+        {
+            // The CUDA base needs the pull credentials; the build's own loopback registry needs none.
+            var wrong = project.RunLocally(authBase, PullCredentials(cache, wrongPassword));
+            foreach (var line in wrong.Output.Split('\n').Where(l => l.Contains("error ", StringComparison.Ordinal) || l.Contains("VertexTraining:", StringComparison.Ordinal)))
+            {
+                output.WriteLine(line.Trim());
+            }
+
+            Assert.NotEqual(0, wrong.ExitCode);
+            Assert.Contains("error ", wrong.Output);
+            Assert.DoesNotContain("revision=r0", wrong.Output);
+            Assert.DoesNotContain(wrongPassword, wrong.Output);
+
+            var run1 = Succeeded(project.RunLocally(authBase, PullCredentials(cache, TestEnvironment.AuthPassword)));
+            Assert.Equal((3, 0), LayeredTrainer.LayerSummary(run1));
+            Assert.Contains("revision=r0", run1.Output);
+            images.Add(project.PinnedImage());
+            Assert.StartsWith("127.0.0.1:", project.PinnedImage());
+            // The base layers came from the registry behind the password.
+            var baseLayers = LayeredTrainer.ReadImage(TestEnvironment.AuthRegistry, "nvidia/cuda", "12.4.1-cudnn-runtime-ubuntu22.04",
+                (TestEnvironment.AuthUser, TestEnvironment.AuthPassword)).Layers.Count;
+            Assert.Equal(baseLayers + 3, EngineLayers(project.PinnedImage()).Count);
+
+            project.ChangeOneLine("r1");
+            var run2 = Succeeded(project.RunLocally(authBase, PullCredentials(cache, TestEnvironment.AuthPassword)));
+            Assert.Equal((1, 2), LayeredTrainer.LayerSummary(run2));
+            Assert.Contains("revision=r1", run2.Output);
+            images.Add(project.PinnedImage());
+            Assert.DoesNotContain(TestEnvironment.AuthPassword, run1.Output + run2.Output);
+        }
+        finally
+        {
+            images.AddRange(["localhost/layeredtrainer:latest", "docker.io/library/layeredtrainer:latest"]);
+            RemoveEngineImages(images);
+        }
+    }
+
+    /// <summary>The SDK's pull credentials for the base image, and a layer store of the test's own.</summary>
+    private static Dictionary<string, string> PullCredentials(string cache, string password) => new()
+    {
+        ["XDG_CACHE_HOME"] = cache,
+        ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = TestEnvironment.AuthUser,
+        ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = password,
+    };
 
     [RegistryFact]
     public void A_registry_that_demands_credentials_gets_them_for_the_lookups_and_never_sees_them_logged()
