@@ -147,22 +147,6 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>
-    /// Removes the images by id: an image pulled twice (two builds, two ports) has a name per pull,
-    /// and removing one name keeps it.
-    /// </summary>
-    private static void RemoveEngineImages(IEnumerable<string> images)
-    {
-        foreach (var image in images)
-        {
-            var id = ProcessRunner.Run("podman", ["image", "inspect", "--format", "{{.Id}}", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
-            if (id.ExitCode == 0)
-            {
-                ProcessRunner.Run("podman", ["rmi", "--force", id.Output.Trim()], Path.GetTempPath(), TimeSpan.FromMinutes(1));
-            }
-        }
-    }
-
     [PodmanFact]
     public void A_local_container_run_pulls_a_base_that_demands_credentials_and_never_logs_them()
     {
@@ -210,14 +194,6 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The SDK's pull credentials for the base image, and a layer store of the test's own.</summary>
-    private static Dictionary<string, string> PullCredentials(string cache, string password) => new()
-    {
-        ["XDG_CACHE_HOME"] = cache,
-        ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = TestEnvironment.AuthUser,
-        ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = password,
-    };
-
     [RegistryFact]
     public void A_registry_that_demands_credentials_gets_them_for_the_lookups_and_never_sees_them_logged()
     {
@@ -264,6 +240,30 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         Assert.Contains("error VTX1100", refused.Output);
         Assert.Contains("valid values are split", refused.Output);
         Assert.DoesNotContain("Pushed image", refused.Output);
+    }
+
+    /// <summary>The SDK's pull credentials for the base image, and a layer store of the test's own.</summary>
+    private static Dictionary<string, string> PullCredentials(string cache, string password) => new()
+    {
+        ["XDG_CACHE_HOME"] = cache,
+        ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = TestEnvironment.AuthUser,
+        ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = password,
+    };
+
+    /// <summary>
+    /// Removes the images by id: an image pulled twice (two builds, two ports) has a name per pull,
+    /// and removing one name keeps it.
+    /// </summary>
+    private static void RemoveEngineImages(IEnumerable<string> images)
+    {
+        foreach (var image in images)
+        {
+            var id = ProcessRunner.Run("podman", ["image", "inspect", "--format", "{{.Id}}", image], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+            if (id.ExitCode == 0)
+            {
+                ProcessRunner.Run("podman", ["rmi", "--force", id.Output.Trim()], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+            }
+        }
     }
 
     private static string Deterministic(TestProject project) => $"PathMap={project.Directory}=/src";
