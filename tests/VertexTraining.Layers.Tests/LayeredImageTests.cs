@@ -159,12 +159,7 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
         try
         {
             // The CUDA base needs the pull credentials; the build's own loopback registry needs none.
-            var wrong = project.RunLocally(authBase, PullCredentials(cache, wrongPassword));
-            foreach (var line in wrong.Output.Split('\n').Where(l => l.Contains("error ", StringComparison.Ordinal) || l.Contains("VertexTraining:", StringComparison.Ordinal)))
-            {
-                output.WriteLine(line.Trim());
-            }
-
+            var wrong = Echo(project.RunLocally(authBase, PullCredentials(cache, wrongPassword)));
             Assert.NotEqual(0, wrong.ExitCode);
             Assert.Contains("error ", wrong.Output);
             Assert.DoesNotContain("revision=r0", wrong.Output);
@@ -270,13 +265,19 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
 
     private BuildResult Succeeded(BuildResult result)
     {
+        Assert.True(Echo(result).ExitCode == 0, result.Describe());
+        return result;
+    }
+
+    /// <summary>Writes the command and its VertexTraining lines and errors to the test's output.</summary>
+    private BuildResult Echo(BuildResult result)
+    {
         output.WriteLine($"$ {result.Process.CommandLine} ({result.Process.Elapsed.TotalSeconds:F1} s)");
-        foreach (var line in result.Output.Split('\n').Where(l => l.Contains("VertexTraining:")))
+        foreach (var line in result.Output.Split('\n').Where(l => l.Contains("VertexTraining:", StringComparison.Ordinal) || l.Contains("error ", StringComparison.Ordinal)))
         {
             output.WriteLine(line.Trim());
         }
 
-        Assert.True(result.ExitCode == 0, result.Describe());
         return result;
     }
 
