@@ -31,8 +31,8 @@ public sealed class CloudModelTests
     {
         Assert.Null(new JobListFilter().Build());
         Assert.Equal("a=1 OR b=2", new JobListFilter().Raw("a=1 OR b=2").Build());
-        Assert.Equal("state=\"JOB_STATE_RUNNING\" AND labels.team=\"m\\\"l\" AND labels.owner:* AND display_name:\"moons-*\" AND (a=1 OR b=2)",
-            new JobListFilter().State("JOB_STATE_RUNNING").Label("team", "m\"l").Label("owner", null).DisplayName("moons-*").Raw("a=1 OR b=2").Build());
+        Assert.Equal("state=\"JOB_STATE_RUNNING\" AND labels.team=\"ml\" AND labels.owner:* AND display_name:\"m\\\"l-*\" AND (a=1 OR b=2)",
+            new JobListFilter().State("JOB_STATE_RUNNING").Label("team", "ml").Label("owner", null).DisplayName("m\"l-*").Raw("a=1 OR b=2").Build());
     }
 
     [Fact]

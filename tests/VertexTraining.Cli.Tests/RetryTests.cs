@@ -114,7 +114,7 @@ public sealed class RetryTests
         await using var cli = await CliHarness.StartAsync();
         cli.Environment["VERTEX_API_ENDPOINT"] = $"http://127.0.0.1:{CliHarness.ClosedPort()}";
 
-        var result = await cli.RunAsync("status", "projects/p/locations/us-central1/customJobs/1");
+        var result = await cli.RunAsync("status", "projects/acme-ml/locations/us-central1/customJobs/1");
 
         Assert.Equal(ExitCodes.ApiError, result.ExitCode);
         Assert.Contains($"error {DiagnosticCodes.ApiUnreachable}: Could not reach Vertex AI at 127.0.0.1 after 6 attempts", result.StdErr);

@@ -31,8 +31,8 @@ internal sealed class CloudSession
 
         var vertexBase = VertexEndpoints.ForRegion(region, apiEndpoint ?? context.Variable(VertexEndpoints.ApiEndpointVariable));
         var loggingBase = VertexEndpoints.Logging(context.Variable(VertexEndpoints.LoggingEndpointVariable));
-        var jobs = new VertexJobClient(new CloudHttpClient(context.Http, tokens, context.Retry, "Vertex AI", trace), vertexBase);
-        var logs = new CloudLoggingClient(new CloudHttpClient(context.Http, tokens, context.Retry, "Cloud Logging", trace), loggingBase);
+        var jobs = new VertexJobClient(new CloudHttpClient(context.Http, vertexBase, tokens, context.Retry, "Vertex AI", trace));
+        var logs = new CloudLoggingClient(new CloudHttpClient(context.Http, loggingBase, tokens, context.Retry, "Cloud Logging", trace));
         return new CloudSession(jobs, logs);
     }
 }

@@ -69,11 +69,21 @@ internal static partial class JobLocator
     {
         var project = parse.GetValue(options.Project);
         var region = parse.GetValue(options.Region);
+        string projectSource = "--project", regionSource = "--region";
         if (project is null || region is null)
         {
             var (fileProject, fileRegion) = await ProjectProperties.TryReadAsync(context, cancellationToken).ConfigureAwait(false);
-            project ??= fileProject ?? context.Variable("GOOGLE_CLOUD_PROJECT");
-            region ??= fileRegion;
+            if (project is null)
+            {
+                project = fileProject ?? context.Variable("GOOGLE_CLOUD_PROJECT");
+                projectSource = fileProject is not null ? "The project file's VertexProject" : "GOOGLE_CLOUD_PROJECT";
+            }
+
+            if (region is null)
+            {
+                region = fileRegion;
+                regionSource = "The project file's VertexRegion";
+            }
         }
 
         if (project is null)
@@ -82,15 +92,17 @@ internal static partial class JobLocator
                 "No Google Cloud project: pass --project, run in a folder whose project file sets VertexProject, or set GOOGLE_CLOUD_PROJECT.");
         }
 
-        return (project, region ?? DefaultRegion);
+        // Both end up in the request URL (the region in its host), so they are checked where they enter.
+        return (CloudNameSegments.Project(project, projectSource), region is null ? DefaultRegion : CloudNameSegments.Region(region, regionSource));
     }
 
     private static async Task<(JobName? Name, string? Project, string? Region)> ResolveNameAsync(
         CliContext context, ParseResult parse, CloudOptions options, string jobArgument, CancellationToken cancellationToken)
     {
-        if (JobName.TryParse(jobArgument, out var name))
+        if (JobName.LooksLikeName(jobArgument))
         {
-            return (name, null, null);
+            // Parse, not TryParse: a name with a bad segment gets an error naming that segment.
+            return (JobName.Parse(jobArgument), null, null);
         }
 
         if (!BareId().IsMatch(jobArgument.Trim()))

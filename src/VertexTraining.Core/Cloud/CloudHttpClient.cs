@@ -26,18 +26,26 @@ public sealed class CloudHttpClient
 
     /// <summary>Creates a client for one service.</summary>
     /// <param name="http">Sends the requests; its own timeout is not used (see <see cref="RetryPolicy.RequestTimeout"/>).</param>
+    /// <param name="baseUri">The service's base URL (see <see cref="VertexEndpoints"/>): the only place the token is sent.</param>
     /// <param name="tokens">Source of access tokens; tokens are sent as headers only, never traced.</param>
     /// <param name="retry">Backoff, attempt count and per-attempt timeout.</param>
     /// <param name="serviceName">Named in messages, e.g. "Vertex AI".</param>
     /// <param name="trace">Receives one line per request and retry at verbose verbosity.</param>
-    public CloudHttpClient(HttpClient http, IAccessTokenSource tokens, RetryPolicy retry, string serviceName, Action<string>? trace = null)
+    public CloudHttpClient(HttpClient http, Uri baseUri, IAccessTokenSource tokens, RetryPolicy retry, string serviceName, Action<string>? trace = null)
     {
         _http = http;
+        BaseUri = VertexEndpoints.Normalize(baseUri.ToString());
         _tokens = tokens;
         Retry = retry;
         ServiceName = serviceName;
         _trace = trace;
     }
+
+    /// <summary>The service's base URL; every request goes to it or below it.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>The URL of <paramref name="relativePath"/> under <see cref="BaseUri"/>.</summary>
+    public Uri Url(string relativePath) => new(BaseUri, relativePath);
 
     /// <summary>The retry policy in force.</summary>
     public RetryPolicy Retry { get; }
@@ -71,6 +79,7 @@ public sealed class CloudHttpClient
     /// <summary>Sends a request once. Failures are returned, not thrown, so the caller decides what a retry means.</summary>
     public async Task<CloudCallOutcome> TrySendOnceAsync(HttpMethod method, Uri uri, JsonNode? body, CancellationToken cancellationToken)
     {
+        EnsureUnderBase(uri);
         var token = await _tokens.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(method, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -135,6 +144,25 @@ public sealed class CloudHttpClient
     }
 
     private void Trace(string line) => _trace?.Invoke(line);
+
+    // The last line of defence for the token: names are checked where they enter, and this refuses any
+    // request that would still leave the configured host or climb out of its base path.
+    private void EnsureUnderBase(Uri uri)
+    {
+        var under = uri.IsAbsoluteUri
+            && string.Equals(uri.Scheme, BaseUri.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(uri.IdnHost, BaseUri.IdnHost, StringComparison.OrdinalIgnoreCase)
+            && uri.Port == BaseUri.Port
+            && uri.AbsolutePath.StartsWith(BaseUri.AbsolutePath, StringComparison.Ordinal)
+            && !uri.AbsolutePath.Split('/').Contains("..")
+            && string.IsNullOrEmpty(uri.UserInfo)
+            && string.IsNullOrEmpty(uri.Fragment);
+        if (!under)
+        {
+            throw new VertexCloudException(DiagnosticCodes.RequestOutsideEndpoint,
+                $"Refused to send a {ServiceName} request to {uri.GetLeftPart(UriPartial.Path)}: it is not under the configured endpoint {BaseUri}, and requests carry the access token.");
+        }
+    }
 }
 
 /// <summary>What went wrong with one attempt.</summary>

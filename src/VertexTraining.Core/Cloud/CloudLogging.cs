@@ -55,15 +55,12 @@ public sealed record LogEntryPage(IReadOnlyList<LogEntry> Entries, string? NextP
 public sealed class CloudLoggingClient
 {
     private readonly CloudHttpClient _http;
-    private readonly Uri _baseUri;
 
     /// <summary>Creates the client.</summary>
-    /// <param name="http">Authorized HTTP client.</param>
-    /// <param name="baseUri">See <see cref="VertexEndpoints.Logging"/>.</param>
-    public CloudLoggingClient(CloudHttpClient http, Uri baseUri)
+    /// <param name="http">Authorized HTTP client for the logging base (see <see cref="VertexEndpoints.Logging"/>).</param>
+    public CloudLoggingClient(CloudHttpClient http)
     {
         _http = http;
-        _baseUri = baseUri;
     }
 
     /// <summary>Reads one page of entries.</summary>
@@ -76,7 +73,7 @@ public sealed class CloudLoggingClient
     {
         var request = new JsonObject
         {
-            ["resourceNames"] = new JsonArray($"projects/{project}"),
+            ["resourceNames"] = new JsonArray($"projects/{CloudNameSegments.Project(project, "The project")}"),
             ["filter"] = filter,
             ["orderBy"] = "timestamp asc",
             ["pageSize"] = pageSize,
@@ -86,7 +83,7 @@ public sealed class CloudLoggingClient
             request["pageToken"] = pageToken;
         }
 
-        var body = await _http.SendAsync(HttpMethod.Post, new Uri(_baseUri, "v2/entries:list"), request, cancellationToken).ConfigureAwait(false);
+        var body = await _http.SendAsync(HttpMethod.Post, _http.Url("v2/entries:list"), request, cancellationToken).ConfigureAwait(false);
         try
         {
             var entries = body["entries"] is JsonArray array

@@ -42,8 +42,9 @@ public sealed class JobLogReader
     {
         _client = client;
         _project = project;
-        _jobId = jobId;
-        _task = task;
+        // Both go into the logging filter: checked against their grammars, so neither can widen it.
+        _jobId = CloudNameSegments.JobId(jobId, "The job id");
+        _task = string.IsNullOrEmpty(task) ? null : CloudNameSegments.TaskName(task, "--task");
         _pageSize = pageSize;
     }
 

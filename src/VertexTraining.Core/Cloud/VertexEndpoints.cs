@@ -13,8 +13,12 @@ public static class VertexEndpoints
     public const string DefaultLoggingEndpoint = "https://logging.googleapis.com";
 
     /// <summary>Vertex AI requires the regional host: <c>https://{region}-aiplatform.googleapis.com</c>.</summary>
-    public static Uri ForRegion(string region, string? overrideUrl) =>
-        Normalize(string.IsNullOrWhiteSpace(overrideUrl) ? $"https://{region}-aiplatform.googleapis.com" : overrideUrl);
+    /// <exception cref="VertexCloudException">The region is not one (VTX1004): it would become part of the host.</exception>
+    public static Uri ForRegion(string region, string? overrideUrl)
+    {
+        var checkedRegion = CloudNameSegments.Region(region, "The region");
+        return Normalize(string.IsNullOrWhiteSpace(overrideUrl) ? $"https://{checkedRegion}-aiplatform.googleapis.com" : overrideUrl);
+    }
 
     /// <summary>The logging endpoint, or its override.</summary>
     public static Uri Logging(string? overrideUrl) =>

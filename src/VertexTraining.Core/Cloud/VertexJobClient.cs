@@ -14,15 +14,12 @@ public sealed record JobPage(IReadOnlyList<VertexJob> Jobs, string? NextPageToke
 public sealed class VertexJobClient
 {
     private readonly CloudHttpClient _http;
-    private readonly Uri _baseUri;
 
     /// <summary>Creates a client for one regional endpoint.</summary>
-    /// <param name="http">Authorized HTTP client.</param>
-    /// <param name="baseUri">The API base, see <see cref="VertexEndpoints.ForRegion"/>.</param>
-    public VertexJobClient(CloudHttpClient http, Uri baseUri)
+    /// <param name="http">Authorized HTTP client for the API base (see <see cref="VertexEndpoints.ForRegion"/>).</param>
+    public VertexJobClient(CloudHttpClient http)
     {
         _http = http;
-        _baseUri = baseUri;
     }
 
     /// <summary>The authorized HTTP client (for its retry policy).</summary>
@@ -118,5 +115,6 @@ public sealed class VertexJobClient
     public Task<CloudCallOutcome> TryCreateOnceAsync(string project, string location, JobKind kind, JsonObject body, CancellationToken cancellationToken) =>
         _http.TrySendOnceAsync(HttpMethod.Post, Url(JobName.CollectionPath(project, location, kind)), body, cancellationToken);
 
-    private Uri Url(string pathAndQuery) => new(_baseUri, "v1/" + pathAndQuery);
+    // Paths are built from JobName and CollectionPath, whose segments are checked.
+    private Uri Url(string pathAndQuery) => _http.Url("v1/" + pathAndQuery);
 }

@@ -29,6 +29,9 @@ public static class DiagnosticCodes
     public const string TooManyLabels = "VTX1013";
     public const string DuplicateLabel = "VTX1014";
 
+    /// <summary>A --filter expression whose parentheses or quotes do not balance.</summary>
+    public const string InvalidListFilter = "VTX1015";
+
     // Machines and accelerators.
     public const string InvalidMachineType = "VTX1020";
     public const string UnknownAcceleratorType = "VTX1021";
@@ -126,6 +129,9 @@ public static class DiagnosticCodes
     public const string ApiMalformedResponse = "VTX4008";
     public const string ApiUnreachable = "VTX4009";
     public const string InvalidJobReference = "VTX4010";
+
+    /// <summary>A request would have left the configured API endpoint; refused before a token is fetched.</summary>
+    public const string RequestOutsideEndpoint = "VTX4014";
     public const string SubmissionOutcomeUnknown = "VTX4011";
     public const string InvalidRequestDocument = "VTX4012";
     public const string SubmissionFileWriteFailed = "VTX4013";
