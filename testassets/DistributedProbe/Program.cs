@@ -38,6 +38,8 @@ try
         "sleep" => await Sleep(),
         "gpu" => Gpu(),
         "exit" => hp.Get("code", 0),
+        "flaky" => Flaky(),
+        "train" => Train(),
         _ => Fail($"unknown probe '{probe}'"),
     };
 }
@@ -164,6 +166,62 @@ async Task<int> Sleep()
     Console.WriteLine("sleeping");
     await Task.Delay(TimeSpan.FromSeconds(hp.Get("seconds", 600)));
     return 0;
+}
+
+// Exits with --code on its first --fail_times starts, counted in its checkpoint folder, which a restarted replica keeps.
+int Flaky()
+{
+    var counter = Path.Combine(CheckpointFolder(), $"starts-{task}.txt");
+    var starts = (File.Exists(counter) ? int.Parse(File.ReadAllText(counter), CultureInfo.InvariantCulture) : 0) + 1;
+    File.WriteAllText(counter, starts.ToString(CultureInfo.InvariantCulture));
+    var failing = starts <= hp.Get("fail_times", 0);
+    Console.WriteLine($"flaky start {starts} {(failing ? "fails" : "succeeds")}");
+    return failing ? hp.Get("code", 3) : 0;
+}
+
+// A deterministic "training": each epoch hashes the state; a checkpoint after every epoch; SIGTERM ends the run after the
+// current epoch's checkpoint. The model (the final state) is the same however often the run was stopped and resumed.
+int Train()
+{
+    var epochs = hp.Get("epochs", 10);
+    var checkpoint = Path.Combine(CheckpointFolder(), "train-state.txt");
+    var (epoch, state) = File.Exists(checkpoint) && File.ReadAllText(checkpoint).Split(' ') is [var e, var s]
+        ? (int.Parse(e, CultureInfo.InvariantCulture), s)
+        : (0, "seed");
+    using var stop = new CancellationTokenSource();
+    using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+    {
+        signal.Cancel = true;
+        stop.Cancel();
+    });
+    Console.WriteLine($"train from epoch {epoch}");
+    while (epoch < epochs)
+    {
+        Thread.Sleep(hp.Get("epoch_ms", 200));
+        state = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{state}/{epoch}")));
+        epoch++;
+        var staging = checkpoint + ".tmp";
+        File.WriteAllText(staging, $"{epoch.ToString(CultureInfo.InvariantCulture)} {state}");
+        File.Move(staging, checkpoint, overwrite: true);
+        Console.WriteLine($"train epoch {epoch} done");
+        if (stop.IsCancellationRequested)
+        {
+            Console.WriteLine($"train stopped by SIGTERM after saving epoch {epoch}");
+            return 0;
+        }
+    }
+
+    var modelDir = env.ModelDirLocalPath ?? throw new InvalidOperationException("AIP_MODEL_DIR is not set");
+    File.WriteAllText(Path.Combine(modelDir, "model.txt"), state);
+    Console.WriteLine("train finished");
+    return 0;
+}
+
+string CheckpointFolder()
+{
+    var folder = env.CheckpointDirLocalPath ?? throw new InvalidOperationException("AIP_CHECKPOINT_DIR is not set");
+    Directory.CreateDirectory(folder);
+    return folder;
 }
 
 int Gpu()

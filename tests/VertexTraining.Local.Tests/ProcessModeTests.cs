@@ -69,12 +69,14 @@ public sealed class ProcessModeTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failing_replica_fails_the_job_and_stops_the_others()
+    public async Task With_retries_disabled_a_failing_replica_fails_the_job_and_stops_the_others()
     {
         var app = await ProbeApp.AppAsync();
-        var request = JobDocs.Custom(JobDocs.Spec(
+        var spec = JobDocs.Spec(
             JobDocs.Pool(1, "--probe=sleep", "--children=1", $"--marker={_marker}"),
-            JobDocs.Pool(1, "--probe=exit", "--code=3", $"--marker={_marker}"))).Save(_temp.Path);
+            JobDocs.Pool(1, "--probe=exit", "--code=3", $"--marker={_marker}"));
+        spec.Scheduling = new Core.Api.Scheduling { DisableRetries = true };
+        var request = JobDocs.Custom(spec).Save(_temp.Path);
 
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 

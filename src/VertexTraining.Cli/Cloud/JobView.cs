@@ -37,6 +37,9 @@ internal sealed record JobView(
     JsonObject Resource,
     (string Label, string Value) Where)
 {
+    /// <summary>Restarts per task, for a local run (Vertex AI's resource does not report them).</summary>
+    public IReadOnlyDictionary<string, TaskRestarts> Restarts { get; init; } = new Dictionary<string, TaskRestarts>();
+
     /// <summary>Whether the job ran on this machine.</summary>
     public bool IsLocal => LocalJobName.IsLocal(Name);
 
@@ -64,6 +67,9 @@ internal sealed record JobView(
             tuning,
             (IReadOnlyDictionary<string, string>?)custom?.Labels ?? tuning?.Labels ?? new SortedDictionary<string, string>(),
             resource,
-            ("Run folder", snapshot.Record.RunDirectory));
+            ("Run folder", snapshot.Record.RunDirectory))
+        {
+            Restarts = RestartLog.Read(snapshot.Record.RunDirectory),
+        };
     }
 }

@@ -43,6 +43,15 @@ internal static class LocalRunCommand
         gpus.AcceptOnlyFromAmong("all", "none");
         var seed = new Option<int?>("--seed") { Description = "Seed of the tuning search, to repeat a run's choice of trials." };
         var json = new Option<bool>("--json") { Description = "Write the final job (and run folder, mode, exit code) as JSON to stdout; everything else goes to stderr." };
+        var preempt = new Option<string[]>("--preempt")
+        {
+            Description = $"Rehearse a preemption: {PreemptionPlan.ValidForms}. The replica gets SIGTERM at that moment, is killed after --grace-period, and is restarted as Vertex AI restarts a worker. Repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var gracePeriod = new Option<string?>("--grace-period")
+        {
+            Description = "How long a preempted replica gets between SIGTERM and the kill, e.g. 30s (the default: the notice Spot VMs get) or 5s.",
+        };
         var property = new Option<string[]>("--property", "-p")
         {
             Description = "An MSBuild property for the publish (without --request), as -p:Name=Value.",
@@ -51,7 +60,7 @@ internal static class LocalRunCommand
 
         var command = new Command("local-run", "Run a job on this machine as Vertex AI would: each replica as a container (podman or docker) or a process, with CLUSTER_SPEC, TF_CONFIG and AIP_* set; tuning jobs run their trials locally.")
         {
-            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property,
+            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property, preempt, gracePeriod,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -67,6 +76,17 @@ internal static class LocalRunCommand
                     properties.Add($"VertexLocalMode={parse.GetValue(mode)}");
                 }
 
+                // Checked by the build like the properties they become, before anything is built.
+                if (parse.GetValue(preempt) is { Length: > 0 } plans)
+                {
+                    properties.Add($"VertexLocalPreempt={string.Join("%3B", plans)}");
+                }
+
+                if (parse.GetValue(gracePeriod) is { } grace)
+                {
+                    properties.Add($"VertexLocalGracePeriod={grace}");
+                }
+
                 return await PublishRunner.RunAsync(context, parse.GetValue(project), properties, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             }
 
@@ -80,7 +100,9 @@ internal static class LocalRunCommand
                 Resolve(context, parse.GetValue(runDirectory)),
                 parse.GetValue(gpus) == "all",
                 parse.GetValue(seed),
-                parse.GetValue(json));
+                parse.GetValue(json),
+                parse.GetValue(preempt) ?? [],
+                parse.GetValue(gracePeriod));
             return await RunAsync(context, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -110,6 +132,13 @@ internal static class LocalRunCommand
             return ExitCodes.BadConfiguration;
         }
 
+        var rehearsal = LocalRunRehearsal.Read(settings.Preemptions, settings.GracePeriod, "--preempt", "--grace-period");
+        if (rehearsal.Error is { } invalid)
+        {
+            context.Err.WriteLine(invalid.ToCanonicalString("local-run"));
+            return ExitCodes.BadConfiguration;
+        }
+
         var output = new ConsoleRunOutput(settings.Json ? context.Err : context.Out, context.Err);
         var options = new LocalRunOptions
         {
@@ -123,6 +152,8 @@ internal static class LocalRunCommand
             RunDirectory = settings.RunDirectory,
             PassGpus = settings.PassGpus,
             Seed = settings.Seed,
+            Preemptions = rehearsal.Preemptions,
+            PreemptionGrace = rehearsal.Grace,
         };
 
         // Ctrl-C cancels the token; the runner then stops every replica. The command-line library ends the
@@ -174,5 +205,7 @@ internal static class LocalRunCommand
         string? RunDirectory,
         bool PassGpus,
         int? Seed,
-        bool Json);
+        bool Json,
+        IReadOnlyList<string> Preemptions,
+        string? GracePeriod);
 }

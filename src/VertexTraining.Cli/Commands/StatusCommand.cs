@@ -60,6 +60,11 @@ internal static class StatusCommand
             }
         }
 
+        foreach (var (task, restarts) in job.Restarts)
+        {
+            rows.Add(($"Restarts {task}", $"{restarts.Count} ({string.Join("; ", restarts.Reasons)})"));
+        }
+
         rows.Add(job.Where);
         var width = rows.Max(r => r.Item1.Length) + 1;
         foreach (var (label, value) in rows.Where(r => r.Item2.Length > 0))

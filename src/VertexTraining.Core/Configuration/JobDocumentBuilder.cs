@@ -24,6 +24,7 @@ public static class JobDocumentBuilder
         var read = new InputReader(bag);
 
         TargetSettings.Validate(inputs, read);
+        Local.LocalRunRehearsal.Validate(inputs, bag);
         var displayName = ReadDisplayName(inputs, bag);
         var labels = LabelMapper.Map(inputs, bag);
         var spec = new CustomJobSpec

@@ -23,6 +23,8 @@ public static class VertexProperty
     public const string MaxWaitDuration = "VertexMaxWaitDuration";
     public const string RestartJobOnWorkerRestart = "VertexRestartJobOnWorkerRestart";
     public const string DisableRetries = "VertexDisableRetries";
+    public const string LocalPreempt = "VertexLocalPreempt";
+    public const string LocalGracePeriod = "VertexLocalGracePeriod";
     public const string ServiceAccount = "VertexServiceAccount";
     public const string Network = "VertexNetwork";
     public const string Tensorboard = "VertexTensorboard";

@@ -19,6 +19,12 @@ public static class DiagnosticCodes
     /// <summary>VertexImageLayers is not split or single (raised by the targets).</summary>
     public const string InvalidImageLayers = "VTX1100";
 
+    /// <summary>A VertexLocalPreempt entry (or --preempt) is not TASK@AFTER.</summary>
+    public const string InvalidLocalPreempt = "VTX1110";
+
+    /// <summary>VertexLocalGracePeriod (or --grace-period) is not a duration from 0s to 1h.</summary>
+    public const string InvalidLocalGracePeriod = "VTX1111";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 

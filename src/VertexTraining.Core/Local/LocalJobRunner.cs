@@ -79,9 +79,9 @@ public static class LocalJobRunner
             {
                 run.Info(string.Create(CultureInfo.InvariantCulture, $"starting {layout.Replicas.Count} replica{(layout.Replicas.Count == 1 ? "" : "s")}"));
                 var timeout = Configuration.DurationParser.FromProtoJson(spec.Scheduling?.Timeout);
-                outcome = await ReplicaSetRun.RunAsync(
-                    new ReplicaSetRequest(layout, launcher, new ReplicaRunContext(jobId, folder, null, options.PassGpus), [], timeout, run, options.StopGrace, options.FinishGrace),
-                    cancel.Token).ConfigureAwait(false);
+                var request = new ReplicaSetRequest(layout, launcher, new ReplicaRunContext(jobId, folder, null, options.PassGpus), [], timeout, run, options.StopGrace, options.FinishGrace)
+                    .WithRestarts(spec.Scheduling, options, folder);
+                outcome = await ReplicaSetRun.RunAsync(request, cancel.Token).ConfigureAwait(false);
             }
         }
         catch (LocalRunException e)

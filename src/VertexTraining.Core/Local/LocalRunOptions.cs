@@ -44,6 +44,18 @@ public sealed class LocalRunOptions
     /// <summary>How long a replica gets between SIGTERM and SIGKILL when it is stopped.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Rehearsed preemptions (<c>--preempt</c>, VertexLocalPreempt).</summary>
+    public IReadOnlyList<PreemptionPlan> Preemptions { get; init; } = [];
+
+    /// <summary>
+    /// How long a preempted replica gets between SIGTERM and the kill (VertexLocalGracePeriod): the ~30 s notice
+    /// Compute Engine gives Spot and preemptible VMs.
+    /// </summary>
+    public TimeSpan PreemptionGrace { get; init; } = DefaultPreemptionGrace;
+
+    /// <summary>The default of <see cref="PreemptionGrace"/>.</summary>
+    public static TimeSpan DefaultPreemptionGrace { get; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long the other replicas get to finish after the primary replica succeeded.</summary>
     public TimeSpan FinishGrace { get; init; } = TimeSpan.FromSeconds(10);
 

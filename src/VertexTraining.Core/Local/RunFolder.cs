@@ -27,6 +27,8 @@ public sealed class RunFolder
     /// <summary>The file holding the id of the runner process, to tell a live run from an abandoned one.</summary>
     public const string RunnerFileName = "runner.pid";
 
+    private RestartLog? _restartLog;
+
     /// <summary>Uses <paramref name="root"/> (made absolute) as the run folder.</summary>
     public RunFolder(string root)
     {
@@ -35,6 +37,9 @@ public sealed class RunFolder
 
     /// <summary>The run folder.</summary>
     public string Root { get; }
+
+    /// <summary>The task restarts of this run, shared by every replica set of it (the job's, or each trial's).</summary>
+    public RestartLog RestartLog => _restartLog ??= new RestartLog(Path.Combine(Root, RestartLog.FileName));
 
     /// <summary>job.json.</summary>
     public string JobFile => Path.Combine(Root, JobFileName);

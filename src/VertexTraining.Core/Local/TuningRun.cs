@@ -95,7 +95,8 @@ internal sealed class TuningRun
                 }));
                 _output.Info($"trial {id}: started with {assignment}");
                 var request = new ReplicaSetRequest(_layout, _launcher, new ReplicaRunContext(_jobId, _folder, id, _options.PassGpus),
-                    assignment.ToArguments(), timeout, _output, _options.StopGrace, _options.FinishGrace);
+                    assignment.ToArguments(), timeout, _output, _options.StopGrace, _options.FinishGrace)
+                    .WithRestarts(_job.TrialJobSpec?.Scheduling, _options, _folder);
                 running[ReplicaSetRun.RunAsync(request, stopTrials.Token)] = (id, assignment, start);
             }
 
