@@ -198,7 +198,7 @@ int Train()
     while (epoch < epochs)
     {
         Thread.Sleep(hp.Get("epoch_ms", 200));
-        state = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{state}/{epoch}")));
+        state = Fnv1a($"{state}/{epoch}");
         epoch++;
         var staging = checkpoint + ".tmp";
         File.WriteAllText(staging, $"{epoch.ToString(CultureInfo.InvariantCulture)} {state}");
@@ -215,6 +215,18 @@ int Train()
     File.WriteAllText(Path.Combine(modelDir, "model.txt"), state);
     Console.WriteLine("train finished");
     return 0;
+}
+
+// FNV-1a, not SHA-256: the CUDA stand-in base has no OpenSSL for .NET's hashing to load.
+static string Fnv1a(string text)
+{
+    var hash = 14695981039346656037UL;
+    foreach (var b in Encoding.UTF8.GetBytes(text))
+    {
+        hash = (hash ^ b) * 1099511628211UL;
+    }
+
+    return hash.ToString("x16", CultureInfo.InvariantCulture);
 }
 
 string CheckpointFolder()

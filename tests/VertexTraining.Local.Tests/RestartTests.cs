@@ -157,6 +157,34 @@ public sealed partial class RestartTests : IDisposable
         await RunAssertions.NoProcessesLeftWith(_marker);
     }
 
+    [PodmanFact]
+    public async Task A_preempted_container_is_stopped_restarted_and_resumes_from_its_checkpoint()
+    {
+        TestEnvironment.AssertPodmanReady();
+        var app = await ProbeApp.AppAsync();
+        var archive = await ProbeApp.ImageArchiveAsync();
+        const int epochs = 20;
+        var args = new[] { "--probe=train", $"--epochs={epochs}", "--epoch_ms=400", $"--marker={_marker}" };
+        var plain = JobDocs.Custom(JobDocs.Spec(JobDocs.Pool(1, args))).Save(_temp.Combine("plain"));
+        var preempted = JobDocs.Custom(JobDocs.Spec(JobDocs.Pool(1, args))).Save(_temp.Combine("preempted"));
+
+        var uninterrupted = await _cli.RunAsync(RunTimeout, "local-run", "--request", plain, "--app", app);
+        var result = await new Cli(_cli.JobIndex).RunAsync(RunTimeout, "local-run", "--request", preempted, "--image-archive", archive, "--mode", "container",
+            "--preempt", "workerpool0-0@3s", "--grace-period", "20s");
+
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.All);
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("local-run: mode: container (podman)", result.Output);
+        Assert.Contains("local-run: workerpool0-0: preempted (rehearsal workerpool0-0@3s)", result.Output);
+        Assert.Matches("workerpool0-0 \\| train stopped by SIGTERM after saving epoch [0-9]+", result.Output);
+        Assert.Equal(epochs, Regex.Matches(result.Output, "workerpool0-0 \\| train epoch [0-9]+ done").Count);
+        var job = RunAssertions.Job(_cli, result.Output);
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(RunAssertions.Job(_cli, uninterrupted.Output).Record.Folder.OutputsDirectory(null), "model", "model.txt")),
+            File.ReadAllText(Path.Combine(job.Record.Folder.OutputsDirectory(null), "model", "model.txt")));
+        Assert.Empty(await Leftovers.ContainersOf(job.Record.Id));
+    }
+
     [Fact]
     public async Task A_trial_can_be_preempted_by_name()
     {
