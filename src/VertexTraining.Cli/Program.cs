@@ -1,12 +1,22 @@
 using System.CommandLine;
 using VertexTraining.Cli.Commands;
+using VertexTraining.Core.Local;
 
 namespace VertexTraining.Cli;
 
 /// <summary>Entry point of <c>dotnet vertex</c>. Each command lives in Commands/ with its own Create().</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => RunAsync(args, CliContext.CreateDefault(), CancellationToken.None);
+    public static async Task<int> Main(string[] args)
+    {
+        using var signals = new SignalCancellation();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
+
+        // Started by the build: when the build is killed, stop too (a local run stops its replicas on the way out).
+        _ = ParentProcessWatch.WaitForExitAsync(Environment.GetEnvironmentVariable(ParentProcessWatch.Variable), stop.Token)
+            .ContinueWith(ended => { if (ended.IsCompletedSuccessfully) { stop.Cancel(); } }, TaskScheduler.Default);
+        return await RunAsync(args, CliContext.CreateDefault(), stop.Token).ConfigureAwait(false);
+    }
 
     /// <summary>Runs one command line in <paramref name="context"/> (the process's console, or a test's).</summary>
     internal static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
@@ -16,8 +26,9 @@ public static class Program
         {
             Output = context.Out,
             Error = context.Err,
-            // Ctrl-C cancels the command's token; a follower then says how to re-attach and returns 130.
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(5),
+            // Signals are Main's SignalCancellation: they cancel the command's token (a follower then says how to
+            // re-attach and returns 130; a local run stops everything first), and never end the process mid-way.
+            ProcessTerminationTimeout = null,
         };
         return await BuildRoot().Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }

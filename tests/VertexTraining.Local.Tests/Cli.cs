@@ -41,6 +41,27 @@ internal sealed class Cli
         return new Running(process, output, error);
     }
 
+    /// <summary>
+    /// Starts the tool as the leader of a process group of its own (through util-linux's setsid, which execs in
+    /// place), so that a test can signal the whole group as a terminal's Ctrl-C does without signalling itself.
+    /// </summary>
+    public Running StartInOwnProcessGroup(params string[] arguments)
+    {
+        var process = Commands.Start("/usr/bin/setsid", [TestPaths.DotnetHost, TestPaths.CliDll, .. arguments], _environment, null, out var output, out var error);
+        return new Running(process, output, error);
+    }
+
+    /// <summary>
+    /// Starts the tool under a shell that stands for the build: the tool is told to stop with it
+    /// (<c>VERTEX_STOP_WITH_PID</c>, as the build's tasks set it), and the returned process is the shell.
+    /// </summary>
+    public Running StartUnderStandInBuild(params string[] arguments)
+    {
+        var process = Commands.Start("/bin/sh",
+            ["-c", "VERTEX_STOP_WITH_PID=$$ \"$0\" \"$@\" & wait", TestPaths.DotnetHost, TestPaths.CliDll, .. arguments], _environment, null, out var output, out var error);
+        return new Running(process, output, error);
+    }
+
     public sealed class Running(Process process, StringBuilder output, StringBuilder error) : IDisposable
     {
         public Process Process => process;
@@ -67,6 +88,9 @@ internal sealed class Cli
 
         /// <summary>Sends a signal, as Ctrl-C (SIGINT) or `kill` (SIGTERM) would.</summary>
         public void Signal(int signal) => Assert.Equal(0, Kill(process.Id, signal));
+
+        /// <summary>Sends a signal to the tool's whole process group, as a terminal's Ctrl-C does (see <see cref="StartInOwnProcessGroup"/>).</summary>
+        public void SignalGroup(int signal) => Assert.Equal(0, Kill(-process.Id, signal));
 
         public async Task<int> WaitForExitAsync(TimeSpan timeout)
         {

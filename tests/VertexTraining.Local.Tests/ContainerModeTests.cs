@@ -112,4 +112,38 @@ public sealed class ContainerModeTests : IDisposable
         await RunAssertions.NoProcessesLeftWith(_marker);
         Assert.Equal(LocalJobStates.Cancelled, RunAssertions.Job(_cli, running.Output).State);
     }
+
+    [PodmanFact]
+    public async Task Ctrl_c_to_the_process_group_during_a_container_tuning_run_cancels_it_with_its_table_and_leaves_nothing()
+    {
+        TestEnvironment.AssertPodmanReady();
+        var archive = await ProbeApp.ImageArchiveAsync();
+        var request = JobDocs.Tuning(
+            JobDocs.Spec(JobDocs.Pool(1, "--probe=sleep", $"--marker={_marker}")),
+            JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2, 3, 4)),
+            maxTrials: 4, parallel: 2, maxFailed: 0).Save(_temp.Path);
+
+        // A terminal's Ctrl-C reaches every process of the group: the tool, and each podman client it started.
+        using var running = _cli.StartInOwnProcessGroup("local-run", "--request", request, "--image-archive", archive, "--mode", "container");
+        await running.WaitForOutputAsync("trial-1-workerpool0-0 | sleeping", RunTimeout);
+        await running.WaitForOutputAsync("trial-2-workerpool0-0 | sleeping", RunTimeout);
+        var jobId = RunAssertions.JobIdIn(running.Output);
+        Assert.Equal(2, (await Leftovers.ContainersOf(jobId)).Count);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        running.SignalGroup(Leftovers.SigInt);
+        await Task.Delay(200);
+        running.SignalGroup(Leftovers.SigInt);
+        var exitCode = await running.WaitForExitAsync(RunTimeout);
+
+        Assert.True(exitCode == 130, $"exit {exitCode}\n{running.Output}\n{running.Error}");
+        // Within the 5 s stop grace (and podman's own stop), not the ~35 s the trainers used to run on.
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 25);
+        Assert.DoesNotContain("InvalidOperationException", running.Error);
+        Assert.Empty(await Leftovers.ContainersOf(jobId));
+        await RunAssertions.NoProcessesLeftWith(_marker);
+        var job = RunAssertions.Job(_cli, running.Output);
+        Assert.Equal(LocalJobStates.Cancelled, job.State);
+        Assert.Contains("local-run: trials:", running.Output);
+    }
 }

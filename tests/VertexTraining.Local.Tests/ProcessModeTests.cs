@@ -90,6 +90,35 @@ public sealed class ProcessModeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_killed_build_takes_its_local_run_and_every_replica_with_it()
+    {
+        var app = await ProbeApp.AppAsync();
+        var request = JobDocs.Custom(JobDocs.Spec(
+            JobDocs.Pool(1, "--probe=sleep", "--children=1", $"--marker={_marker}"),
+            JobDocs.Pool(1, "--probe=sleep", $"--marker={_marker}"))).Save(_temp.Path);
+
+        using var build = _cli.StartUnderStandInBuild("local-run", "--request", request, "--app", app);
+        await build.WaitForOutputAsync("workerpool0-0 | sleeping", RunTimeout);
+        await build.WaitForOutputAsync("workerpool1-0 | sleeping", RunTimeout);
+        var jobId = RunAssertions.JobIdIn(build.Output);
+        Assert.NotEmpty(Leftovers.ProcessesWith(_marker));
+
+        // SIGKILL: the stand-in build gets no chance to stop anything itself.
+        build.Process.Kill();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var record = new LocalJobStore(_cli.JobIndex).Find("local/" + jobId)!;
+        while (record.Read().State == LocalJobStates.Running && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(LocalJobStates.Cancelled, record.Read().State);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 15);
+        await RunAssertions.NoProcessesLeftWith(_marker);
+        Assert.Empty(Leftovers.ProcessesWith(TestPaths.CliDll + " local-run --request " + request));
+    }
+
+    [Fact]
     public async Task The_timeout_of_the_job_is_enforced_and_nothing_keeps_running()
     {
         var app = await ProbeApp.AppAsync();

@@ -34,6 +34,8 @@ internal static class CliRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The CLI stops what it started when this process (the build) is gone, even after a SIGKILL.
+        start.Environment[Core.Local.ParentProcessWatch.Variable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.ArgumentList.Add(cliAssembly);
         foreach (var argument in arguments)
         {
