@@ -48,6 +48,12 @@ public sealed class TrainingEnvironment
     /// </summary>
     public const string GracePeriodVariable = "VERTEX_LOCAL_GRACE_PERIOD";
 
+    /// <summary>
+    /// The exit code for an app that stopped early on <see cref="StopRequested"/> after saving: 143 (128 + SIGTERM),
+    /// what a process ended by SIGTERM reports, so that nothing takes the stopped run for a finished one.
+    /// </summary>
+    public const int StoppedExitCode = 143;
+
     /// <summary>The folder, under the working directory, that holds checkpoints when <c>AIP_CHECKPOINT_DIR</c> is not set.</summary>
     public const string DefaultCheckpointFolder = "checkpoints";
 

@@ -5,7 +5,7 @@
 //                                              does it), prints "FROZEN" and waits to be killed
 //   latest DIR                                 prints "LATEST STEP FOLDER" or "NONE"
 //   until-stopped SIZE                         prints "READY", waits for env.StopRequested, saves to env.Checkpoints and
-//                                              prints "SAVED STEP REMAINING_MS", exits 0
+//                                              prints "SAVED STEP REMAINING_MS", exits 143
 using System.Globalization;
 using System.Security.Cryptography;
 using VertexTraining.Runtime;
@@ -64,7 +64,7 @@ switch (command)
         var size = int.Parse(args[1], CultureInfo.InvariantCulture);
         env.Checkpoints.Save(step, directory => WriteCheckpoint(directory, step, "stopped", size));
         Console.WriteLine($"SAVED {step} {env.StopGracePeriodRemaining.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)}");
-        return 0;
+        return TrainingEnvironment.StoppedExitCode;
     }
 
     default:

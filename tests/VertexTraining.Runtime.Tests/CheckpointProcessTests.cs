@@ -76,7 +76,7 @@ public sealed class CheckpointProcessTests : IDisposable
     [Theory]
     [InlineData(ChildApp.SIGTERM)]
     [InlineData(ChildApp.SIGINT)]
-    public async Task A_stop_signal_lets_the_app_save_within_the_grace_period_and_exit_0(int signal)
+    public async Task A_stop_signal_lets_the_app_save_within_the_grace_period_and_exit_with_the_stopped_code(int signal)
     {
         using var child = ChildApp.Start(new Dictionary<string, string?>
         {
@@ -88,7 +88,7 @@ public sealed class CheckpointProcessTests : IDisposable
 
         child.Signal(signal);
 
-        Assert.Equal(0, await child.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(143, await child.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         var saved = (await child.WaitForLineAsync("SAVED", Timeout)).Split(' ');
         var remainingMs = double.Parse(saved[2], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(remainingMs, 1, 20_000);
