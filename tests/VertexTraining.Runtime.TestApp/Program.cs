@@ -7,8 +7,8 @@
 //   until-stopped SIZE                         prints "READY", waits for env.StopRequested, saves to env.Checkpoints and
 //                                              prints "SAVED STEP REMAINING_MS", exits 143
 using System.Globalization;
-using System.Security.Cryptography;
 using VertexTraining.Runtime;
+using VertexTraining.Runtime.TestApp;
 
 var command = args[0];
 switch (command)
@@ -21,7 +21,7 @@ switch (command)
         for (var step = long.Parse(args[3], CultureInfo.InvariantCulture); step <= long.Parse(args[4], CultureInfo.InvariantCulture); step++)
         {
             var saved = step;
-            store.Save(step, directory => WriteCheckpoint(directory, saved, writer, size));
+            store.Save(step, directory => TestCheckpoint.Write(directory, saved, writer, size));
         }
 
         return 0;
@@ -37,7 +37,7 @@ switch (command)
         };
         var store = new CheckpointStore(args[1], new CheckpointStoreOptions { Hooks = hooks });
         var step = long.Parse(args[2], CultureInfo.InvariantCulture);
-        store.Save(step, directory => WriteCheckpoint(directory, step, "frozen", int.Parse(args[3], CultureInfo.InvariantCulture)));
+        store.Save(step, directory => TestCheckpoint.Write(directory, step, "frozen", int.Parse(args[3], CultureInfo.InvariantCulture)));
         Console.WriteLine("NOT FROZEN");
         return 1;
     }
@@ -62,7 +62,7 @@ switch (command)
         }
 
         var size = int.Parse(args[1], CultureInfo.InvariantCulture);
-        env.Checkpoints.Save(step, directory => WriteCheckpoint(directory, step, "stopped", size));
+        env.Checkpoints.Save(step, directory => TestCheckpoint.Write(directory, step, "stopped", size));
         Console.WriteLine($"SAVED {step} {env.StopGracePeriodRemaining.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)}");
         return TrainingEnvironment.StoppedExitCode;
     }
@@ -70,17 +70,6 @@ switch (command)
     default:
         Console.Error.WriteLine($"unknown command {command}");
         return 2;
-}
-
-// A checkpoint whose two files must agree: state.txt names the step, the writer and the SHA-256 of weights.bin,
-// so a checkpoint mixing files of two saves is caught by the tests.
-static void WriteCheckpoint(string directory, long step, string writer, int size)
-{
-    var weights = new byte[size];
-    new Random(HashCode.Combine(step, writer)).NextBytes(weights);
-    Directory.CreateDirectory(Path.Combine(directory, "model"));
-    File.WriteAllBytes(Path.Combine(directory, "model", "weights.bin"), weights);
-    File.WriteAllText(Path.Combine(directory, "state.txt"), $"step={step} writer={writer} weights={Convert.ToHexString(SHA256.HashData(weights)).ToLowerInvariant()}\n");
 }
 
 static void Freeze(bool now)

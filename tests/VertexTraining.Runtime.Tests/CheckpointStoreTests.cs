@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using VertexTraining.Runtime.TestApp;
 
 namespace VertexTraining.Runtime.Tests;
 
@@ -10,15 +11,8 @@ public sealed class CheckpointStoreTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    // What the test app writes too: state.txt names the step, the writer and the SHA-256 of model/weights.bin.
-    private static void Write(string directory, long step, string writer = "test", int size = 4096)
-    {
-        var weights = new byte[size];
-        new Random(HashCode.Combine(step, writer)).NextBytes(weights);
-        Directory.CreateDirectory(Path.Combine(directory, "model"));
-        File.WriteAllBytes(Path.Combine(directory, "model", "weights.bin"), weights);
-        File.WriteAllText(Path.Combine(directory, "state.txt"), $"step={step} writer={writer} weights={Convert.ToHexString(SHA256.HashData(weights)).ToLowerInvariant()}\n");
-    }
+    private static void Write(string directory, long step, string writer = "test", int size = 4096) =>
+        TestCheckpoint.Write(directory, step, writer, size);
 
     private static long[] CompleteSteps(string root) => CheckpointLayout.Read(root).Where(e => e.Complete).Select(e => e.Step).ToArray();
 
