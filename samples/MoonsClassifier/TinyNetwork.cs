@@ -90,6 +90,48 @@ internal sealed class TinyNetwork
         return (double)correct / data.Count;
     }
 
+    /// <summary>Every parameter, bit for bit (little-endian doubles), so a resumed run continues exactly where it stopped.</summary>
+    public void Save(string path)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(Hidden);
+        writer.Write(_w1.GetLength(1));
+        foreach (var value in _w1.Cast<double>().Concat(_b1).Concat(_w2).Append(_b2))
+        {
+            writer.Write(value);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote into this network, which must have the same shape.</summary>
+    public void Load(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        if (reader.ReadInt32() != Hidden || reader.ReadInt32() != _w1.GetLength(1))
+        {
+            throw new InvalidDataException($"{path} holds a network of another shape.");
+        }
+
+        for (var h = 0; h < Hidden; h++)
+        {
+            for (var i = 0; i < _w1.GetLength(1); i++)
+            {
+                _w1[h, i] = reader.ReadDouble();
+            }
+        }
+
+        for (var h = 0; h < Hidden; h++)
+        {
+            _b1[h] = reader.ReadDouble();
+        }
+
+        for (var h = 0; h < Hidden; h++)
+        {
+            _w2[h] = reader.ReadDouble();
+        }
+
+        _b2 = reader.ReadDouble();
+    }
+
     public string Describe()
     {
         var text = new StringBuilder();

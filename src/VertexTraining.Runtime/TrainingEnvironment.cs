@@ -39,14 +39,42 @@ public sealed class TrainingEnvironment
     /// <summary>The variable holding the accelerator type requested for this pool, e.g. <c>NVIDIA_TESLA_T4</c>.</summary>
     public const string AcceleratorTypeVariable = "VERTEX_ACCELERATOR_TYPE";
 
+    /// <summary>The variable holding the checkpoint folder Vertex AI chose (<c>gs://.../checkpoints/</c>).</summary>
+    public const string CheckpointDirVariable = "AIP_CHECKPOINT_DIR";
+
+    /// <summary>
+    /// The variable the local runner sets to the grace period between SIGTERM and the kill it rehearses
+    /// (seconds, e.g. <c>30</c>, or <c>30s</c>, <c>2m</c>, <c>hh:mm:ss</c>). Unset on Vertex AI.
+    /// </summary>
+    public const string GracePeriodVariable = "VERTEX_LOCAL_GRACE_PERIOD";
+
+    /// <summary>
+    /// The exit code for an app that stopped early on <see cref="StopRequested"/> after saving: 143 (128 + SIGTERM),
+    /// what a process ended by SIGTERM reports, so that nothing takes the stopped run for a finished one.
+    /// </summary>
+    public const int StoppedExitCode = 143;
+
+    /// <summary>The folder, under the working directory, that holds checkpoints when <c>AIP_CHECKPOINT_DIR</c> is not set.</summary>
+    public const string DefaultCheckpointFolder = "checkpoints";
+
+    /// <summary>
+    /// The notice a Spot (or preemptible) VM gets between SIGTERM and being stopped: Compute Engine's
+    /// documented preemption notice, 30 seconds. Also the local runner's default.
+    /// </summary>
+    public static readonly TimeSpan DefaultStopGracePeriod = TimeSpan.FromSeconds(30);
+
     private const string ModelDirVariable = "AIP_MODEL_DIR";
-    private const string CheckpointDirVariable = "AIP_CHECKPOINT_DIR";
+    private const string MasterAddressVariable = "MASTER_ADDR";
+    private const string MasterPortVariable = "MASTER_PORT";
+    private const string WorldSizeVariable = "WORLD_SIZE";
+    private const string RankVariable = "RANK";
     private const string TensorBoardLogDirVariable = "AIP_TENSORBOARD_LOG_DIR";
     private const string JobIdVariable = "CLOUD_ML_JOB_ID";
     private const string ProjectIdVariable = "CLOUD_ML_PROJECT_ID";
     private const string TrialIdVariable = "CLOUD_ML_TRIAL_ID";
 
     private readonly Func<string, string?> _getVariable;
+    private readonly Lazy<CheckpointStore> _checkpoints;
 
     private TrainingEnvironment(Func<string, string?> getVariable)
     {
@@ -76,7 +104,17 @@ public sealed class TrainingEnvironment
         IsOnVertex = !IsLocal && string.Equals(description, "cloud", StringComparison.OrdinalIgnoreCase);
 
         AcceleratorType = NonEmpty(AcceleratorTypeVariable);
-        AcceleratorCount = ParseAcceleratorCount();
+        AcceleratorCount = ParseWholeNumber(AcceleratorCountVariable, "the GPUs requested per replica") ?? 0;
+
+        var primary = SplitAddress(PrimaryAddress);
+        MasterAddress = NonEmpty(MasterAddressVariable) ?? primary.Host;
+        MasterPort = ParseWholeNumber(MasterPortVariable, "the rendezvous port of the primary replica") ?? primary.Port;
+        Rank = ParseWholeNumber(RankVariable, "this replica's rank") ?? DerivedRank();
+        WorldSize = ParseWholeNumber(WorldSizeVariable, "the number of training replicas")
+            ?? Math.Max(1, ReplicaCount(WorkerPools.Primary) + ReplicaCount(WorkerPools.Workers));
+
+        StopGracePeriod = ParseGracePeriod();
+        _checkpoints = new Lazy<CheckpointStore>(() => OpenCheckpoints(new CheckpointStoreOptions { SavesOnThisReplica = IsPrimary }));
     }
 
     /// <summary>The environment of this process, read now.</summary>
@@ -141,18 +179,29 @@ public sealed class TrainingEnvironment
     public bool IsTrainingReplica => Role is TaskRole.Primary or TaskRole.Worker;
 
     /// <summary>
-    /// This replica's rank among the training replicas: the primary is 0, then <c>workerpool1</c> replicas
-    /// follow in index order. -1 for parameter servers, evaluators and unknown pools.
+    /// This replica's rank among the training replicas: <c>RANK</c> when set (Vertex AI sets it on multi-replica
+    /// jobs, undocumented), else derived from the cluster: the primary is 0, then <c>workerpool1</c> replicas
+    /// follow in index order; -1 for parameter servers, evaluators and unknown pools.
     /// </summary>
-    public int Rank => Role switch
-    {
-        TaskRole.Primary => TaskIndex,
-        TaskRole.Worker => ReplicaCount(WorkerPools.Primary) + TaskIndex,
-        _ => -1,
-    };
+    public int Rank { get; }
 
-    /// <summary>The number of training replicas (<c>workerpool0</c> plus <c>workerpool1</c>); 1 when no cluster is described.</summary>
-    public int WorldSize => Math.Max(1, ReplicaCount(WorkerPools.Primary) + ReplicaCount(WorkerPools.Workers));
+    /// <summary>
+    /// The number of training replicas: <c>WORLD_SIZE</c> when set (one process per VM on Vertex AI), else
+    /// <c>workerpool0</c> plus <c>workerpool1</c>; 1 when no cluster is described.
+    /// </summary>
+    public int WorldSize { get; }
+
+    /// <summary>
+    /// The rendezvous host for collectives (PyTorch-style <c>MASTER_ADDR</c>): that variable when set, else the
+    /// primary replica's host from the cluster; <see langword="null"/> when neither exists.
+    /// </summary>
+    public string? MasterAddress { get; }
+
+    /// <summary>
+    /// The rendezvous port (<c>MASTER_PORT</c>): that variable when set, else the primary replica's port from the
+    /// cluster (2222 on Vertex AI); <see langword="null"/> when neither exists.
+    /// </summary>
+    public int? MasterPort { get; }
 
     /// <summary>
     /// The primary replica's <c>host:port</c>, the natural rendezvous address (e.g. <c>MASTER_ADDR</c>/<c>MASTER_PORT</c>
@@ -202,6 +251,55 @@ public sealed class TrainingEnvironment
     /// <summary><c>VERTEX_ACCELERATOR_COUNT</c>: how many accelerators were requested per replica; 0 when not set.</summary>
     public int AcceleratorCount { get; }
 
+    /// <summary>
+    /// This job's checkpoints: a <see cref="CheckpointStore"/> on <see cref="CheckpointDirLocalPath"/> (the
+    /// <c>/gcs/</c> path of <c>AIP_CHECKPOINT_DIR</c> on Vertex AI, where each tuning trial has its own folder; the
+    /// run folder under the local runner), or <c>./checkpoints</c> (<c>./checkpoints/trial-ID</c> in a trial) when
+    /// <c>AIP_CHECKPOINT_DIR</c> is not set. Only the primary replica saves; every replica can load.
+    /// </summary>
+    public CheckpointStore Checkpoints => _checkpoints.Value;
+
+    /// <summary>A <see cref="CheckpointStore"/> on the same folder as <see cref="Checkpoints"/>, with other options.</summary>
+    /// <param name="options">e.g. <c>env.Checkpoints.Options with { KeepLast = 5 }</c>.</param>
+    public CheckpointStore OpenCheckpoints(CheckpointStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (CheckpointDirLocalPath is { } directory)
+        {
+            return new CheckpointStore(directory, options, $"{CheckpointDirVariable}={CheckpointDir}");
+        }
+
+        var fallback = Path.Combine(Environment.CurrentDirectory, DefaultCheckpointFolder);
+        if (TrialId is not null)
+        {
+            fallback = Path.Combine(fallback, "trial-" + TrialId);
+        }
+
+        return new CheckpointStore(fallback, options, $"the default folder, as {CheckpointDirVariable} is not set");
+    }
+
+    /// <summary>
+    /// Cancelled when this process is asked to stop: SIGTERM (Spot preemption, VM maintenance, a cancelled job, a
+    /// rehearsed preemption) or Ctrl-C. From the first read on, SIGTERM no longer ends the process by itself: the
+    /// app saves a checkpoint and exits within <see cref="StopGracePeriodRemaining"/>, or is killed when it runs out.
+    /// A second Ctrl-C ends the process at once.
+    /// </summary>
+    public CancellationToken StopRequested => StopSignal.Token;
+
+    /// <summary>
+    /// The time between SIGTERM and the kill: <c>VERTEX_LOCAL_GRACE_PERIOD</c> under the local runner, else
+    /// <see cref="DefaultStopGracePeriod"/> (30 s, Compute Engine's preemption notice).
+    /// </summary>
+    public TimeSpan StopGracePeriod { get; }
+
+    /// <summary>
+    /// What is left of <see cref="StopGracePeriod"/>: all of it while no stop was requested, then counting down
+    /// from the signal to zero. Leave a margin: a save that is still running when it ends is lost.
+    /// </summary>
+    public TimeSpan StopGracePeriodRemaining => StopSignal.Elapsed is { } elapsed
+        ? (elapsed >= StopGracePeriod ? TimeSpan.Zero : StopGracePeriod - elapsed)
+        : StopGracePeriod;
+
     /// <summary>Reads another variable from the same source this environment was read from.</summary>
     /// <param name="name">The variable's name.</param>
     public string? GetVariable(string name) => _getVariable(name);
@@ -219,6 +317,69 @@ public sealed class TrainingEnvironment
         $"{TaskType}-{TaskIndex} (rank {Rank} of {WorldSize}{(TrialId is null ? "" : $", trial {TrialId}")}{(IsLocal ? ", local" : IsOnVertex ? ", on Vertex AI" : "")})";
 
     private int ReplicaCount(string pool) => Pools.TryGetValue(pool, out var replicas) ? replicas.Count : 0;
+
+    private int DerivedRank() => Role switch
+    {
+        TaskRole.Primary => TaskIndex,
+        TaskRole.Worker => ReplicaCount(WorkerPools.Primary) + TaskIndex,
+        _ => -1,
+    };
+
+    /// <summary>Splits <c>host:port</c> (or <c>[v6]:port</c>); the port is null when missing or not a number.</summary>
+    private static (string? Host, int? Port) SplitAddress(string? address)
+    {
+        if (address is null)
+        {
+            return (null, null);
+        }
+
+        string host;
+        string port;
+        if (address.StartsWith('[') && address.IndexOf("]:", StringComparison.Ordinal) is > 0 and var end)
+        {
+            (host, port) = (address[1..end], address[(end + 2)..]);
+        }
+        else if (address.IndexOf(':') is > 0 and var colon && colon == address.LastIndexOf(':'))
+        {
+            (host, port) = (address[..colon], address[(colon + 1)..]);
+        }
+        else
+        {
+            return (address, null);
+        }
+
+        return (host, int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null);
+    }
+
+    private TimeSpan ParseGracePeriod()
+    {
+        var text = NonEmpty(GracePeriodVariable)?.Trim();
+        if (text is null)
+        {
+            return DefaultStopGracePeriod;
+        }
+
+        var (number, unit) = text[^1] switch
+        {
+            's' or 'S' => (text[..^1], 1.0),
+            'm' or 'M' => (text[..^1], 60.0),
+            'h' or 'H' => (text[..^1], 3600.0),
+            _ => (text, 1.0),
+        };
+        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
+            return TimeSpan.FromSeconds(value * unit);
+        }
+
+        if (!text.Contains('.') && TimeSpan.TryParseExact(text, @"hh\:mm\:ss", CultureInfo.InvariantCulture, out var clock))
+        {
+            return clock;
+        }
+
+        throw new TrainingEnvironmentException(
+            GracePeriodVariable,
+            $"The environment variable {GracePeriodVariable} must be a duration such as 30, 30s, 2m or 00:00:30 (the time between SIGTERM and the kill), found '{text}'.");
+    }
 
     private ClusterSpec? ParseCluster(string variable) =>
         NonEmpty(variable) is { } json ? ClusterSpec.Parse(json, variable) : null;
@@ -241,19 +402,19 @@ public sealed class TrainingEnvironment
         return pools.AsReadOnly();
     }
 
-    private int ParseAcceleratorCount()
+    private int? ParseWholeNumber(string variable, string meaning)
     {
-        var text = NonEmpty(AcceleratorCountVariable);
+        var text = NonEmpty(variable);
         if (text is null)
         {
-            return 0;
+            return null;
         }
 
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= 0
             ? count
             : throw new TrainingEnvironmentException(
-                AcceleratorCountVariable,
-                $"The environment variable {AcceleratorCountVariable} must be a non-negative whole number (the GPUs requested per replica), found '{text}'.");
+                variable,
+                $"The environment variable {variable} must be a non-negative whole number ({meaning}), found '{text}'.");
     }
 
     private string? NonEmpty(string name) => _getVariable(name) is { Length: > 0 } value ? value : null;

@@ -237,6 +237,80 @@ public class TrainingEnvironmentTests
     {
         Assert.Equal("workerpool1-1 (rank 2 of 3, trial 4, on Vertex AI)", Replica("workerpool1", 1).ToString());
     }
+
+    [Fact]
+    public void Distributed_variables_are_derived_from_the_cluster_when_not_set()
+    {
+        var worker = Replica("workerpool1", 1);
+
+        Assert.Equal("cmle-training-workerpool0-ab-0", worker.MasterAddress);
+        Assert.Equal(2222, worker.MasterPort);
+        Assert.Equal(2, worker.Rank);
+        Assert.Equal(3, worker.WorldSize);
+
+        var single = Read();
+        Assert.Null(single.MasterAddress);
+        Assert.Null(single.MasterPort);
+    }
+
+    [Fact]
+    public void Distributed_variables_win_when_set()
+    {
+        var env = Read(
+            ("CLUSTER_SPEC", DistributedClusterSpec.Replace("TASK_TYPE", "workerpool1").Replace("TASK_INDEX", "1")),
+            ("MASTER_ADDR", "10.0.0.5"),
+            ("MASTER_PORT", "29500"),
+            ("RANK", "7"),
+            ("WORLD_SIZE", "8"));
+
+        Assert.Equal(("10.0.0.5", 29500, 7, 8), (env.MasterAddress, env.MasterPort, env.Rank, env.WorldSize));
+    }
+
+    [Theory]
+    [InlineData("[fd00::1]:2222", "fd00::1", 2222)]
+    [InlineData("fd00::1", "fd00::1", null)]
+    [InlineData("host-only", "host-only", null)]
+    public void Primary_addresses_are_split_into_host_and_port(string address, string host, int? port)
+    {
+        var env = Read(("CLUSTER_SPEC", $$$"""{"cluster":{"workerpool0":["{{{address}}}"]},"task":{"type":"workerpool0","index":0}}"""));
+
+        Assert.Equal((host, port), (env.MasterAddress, env.MasterPort));
+    }
+
+    [Theory]
+    [InlineData("RANK", "-1")]
+    [InlineData("WORLD_SIZE", "two")]
+    [InlineData("MASTER_PORT", "80x")]
+    public void A_malformed_distributed_variable_names_itself(string variable, string value)
+    {
+        var e = Assert.Throws<TrainingEnvironmentException>(() => Read((variable, value)));
+
+        Assert.Equal(variable, e.VariableName);
+        Assert.StartsWith($"The environment variable {variable} must be a non-negative whole number (", e.Message);
+    }
+
+    [Theory]
+    [InlineData(null, 30)]
+    [InlineData("45", 45)]
+    [InlineData("2.5s", 2.5)]
+    [InlineData("2m", 120)]
+    [InlineData("00:01:30", 90)]
+    public void The_stop_grace_period_is_Vertex_notice_unless_the_local_runner_sets_one(string? value, double seconds)
+    {
+        var env = value is null ? Read() : Read(("VERTEX_LOCAL_GRACE_PERIOD", value));
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), env.StopGracePeriod);
+    }
+
+    [Fact]
+    public void A_malformed_grace_period_names_the_variable()
+    {
+        var e = Assert.Throws<TrainingEnvironmentException>(() => Read(("VERTEX_LOCAL_GRACE_PERIOD", "soon")));
+
+        Assert.Equal(
+            "The environment variable VERTEX_LOCAL_GRACE_PERIOD must be a duration such as 30, 30s, 2m or 00:00:30 (the time between SIGTERM and the kill), found 'soon'.",
+            e.Message);
+    }
 }
 
 [Collection(ProcessEnvironmentCollection.Name)]
