@@ -173,8 +173,12 @@ public sealed class ContainerEngine
     }
 
     /// <summary>Runs an engine command (stop, rm, ps) with a time limit.</summary>
-    internal Task<ToolCommand.Result> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        ToolCommand.RunAsync(Executable, arguments, timeout, cancellationToken);
+    internal Task<ToolCommand.Result> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        // Stop, rm and ps must finish even when the user presses Ctrl-C again while the runner cleans up.
+        var (file, shielded) = TerminalSignalShield.Wrap(Executable, arguments);
+        return ToolCommand.RunAsync(file, shielded, timeout, cancellationToken);
+    }
 }
 
 /// <summary>An image loaded from an archive.</summary>

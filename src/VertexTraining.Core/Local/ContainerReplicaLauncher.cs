@@ -50,8 +50,9 @@ internal sealed class ContainerReplicaLauncher : IReplicaLauncher
 
     public RunningReplica Start(ReplicaLaunch launch, Action<string, bool> onLine)
     {
-        var startInfo = new ProcessStartInfo(_engine.Executable);
-        var arguments = RunArguments(launch, out var passedByEnvironment);
+        // The container is stopped by the runner (podman stop), never by a terminal's Ctrl-C reaching its client.
+        var (file, arguments) = TerminalSignalShield.Wrap(_engine.Executable, RunArguments(launch, out var passedByEnvironment));
+        var startInfo = new ProcessStartInfo(file);
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);

@@ -11,6 +11,9 @@ public static class ReplicaEnvironment
     /// <summary>GPUs requested per replica; read by the runtime library's GPU check.</summary>
     public const string AcceleratorCountVariable = "VERTEX_ACCELERATOR_COUNT";
 
+    /// <summary>The stop grace period in seconds, read by the runtime's StopGracePeriod (docs/checkpoints.md).</summary>
+    public const string StopGracePeriodVariable = "VERTEX_LOCAL_GRACE_PERIOD";
+
     /// <summary>
     /// The environment of one replica. The job's <c>env</c> comes first; what Vertex AI itself sets wins over it,
     /// as on the service, because the job's code relies on those values being the real ones.
@@ -49,6 +52,13 @@ public static class ReplicaEnvironment
         }
 
         variables[LocalVariable] = "1";
+        AddDistributedVariables(variables, layout, replica);
+
+        // What the runtime reports as the stop grace period, so a preempted trainer knows how long it has to save.
+        if (context.StopGracePeriod is { } grace)
+        {
+            variables[StopGracePeriodVariable] = grace.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        }
 
         // The runtime's GPU check fails fast when GPUs were requested but none are visible. A laptop without
         // GPUs must still run the job, so the request is kept only when GPUs are passed through on purpose.
@@ -78,6 +88,30 @@ public static class ReplicaEnvironment
         ];
     }
 
+    // MASTER_ADDR, MASTER_PORT, WORLD_SIZE and RANK as observed on Vertex AI's multi-replica jobs (docs/checkpoints.md):
+    // the primary's address, one process per node, the primary ranked 0 and the workers after it in index order.
+    // Parameter servers and evaluators get the address and size, but no rank.
+    private static void AddDistributedVariables(Dictionary<string, string> variables, ClusterLayout layout, LocalReplica replica)
+    {
+        if (layout.Replicas.Count < 2 || layout.Replicas.FirstOrDefault(r => r.IsPrimary) is not { } primary)
+        {
+            return;
+        }
+
+        var separator = primary.Address.LastIndexOf(':');
+        variables["MASTER_ADDR"] = primary.Address[..separator];
+        variables["MASTER_PORT"] = primary.Address[(separator + 1)..];
+        variables["WORLD_SIZE"] = layout.Replicas.Count(r => r.PoolIndex is 0 or 1).ToString(CultureInfo.InvariantCulture);
+        if (replica.PoolIndex is 0 or 1)
+        {
+            variables["RANK"] = (replica.PoolIndex == 0 ? 0 : 1 + replica.Index).ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            variables.Remove("RANK");
+        }
+    }
+
     private static string WithSlash(string path) => path.EndsWith('/') ? path : path + "/";
 }
 
@@ -86,4 +120,8 @@ public static class ReplicaEnvironment
 /// <param name="Folder">The run folder.</param>
 /// <param name="TrialId">The trial id, for a tuning job's trial.</param>
 /// <param name="PassGpus">Whether GPUs are passed to the replicas (<c>--gpus all</c>).</param>
-public sealed record ReplicaRunContext(string JobId, RunFolder Folder, string? TrialId, bool PassGpus);
+public sealed record ReplicaRunContext(string JobId, RunFolder Folder, string? TrialId, bool PassGpus)
+{
+    /// <summary>The grace period a stopped or preempted replica gets, passed on as VERTEX_LOCAL_GRACE_PERIOD.</summary>
+    public TimeSpan? StopGracePeriod { get; init; }
+}

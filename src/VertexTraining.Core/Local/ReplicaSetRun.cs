@@ -42,6 +42,9 @@ internal sealed record ReplicaSetRequest(
     /// <summary>This request under the job's restart rules and the run's rehearsed preemptions.</summary>
     public ReplicaSetRequest WithRestarts(Api.Scheduling? scheduling, LocalRunOptions options, RunFolder folder) => this with
     {
+        // A trainer learns its grace period from the environment only when a preemption is rehearsed; otherwise the
+        // runtime's default (Vertex's 30 s) stands, and a local stop still gives it StopGrace.
+        Context = options.Preemptions.Count > 0 ? Context with { StopGracePeriod = options.PreemptionGrace } : Context,
         Restarts = RestartRules.From(scheduling),
         Preemptions = options.Preemptions,
         PreemptionGrace = options.PreemptionGrace,
