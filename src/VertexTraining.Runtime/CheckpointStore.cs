@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -28,10 +29,10 @@ namespace VertexTraining.Runtime;
 /// </remarks>
 public sealed partial class CheckpointStore
 {
-    /// <summary>The file, in a checkpoint folder, listing every file with its size and SHA-256.</summary>
+    /// <summary>The file, in a checkpoint folder, listing every file with its size and XXH128 hash.</summary>
     public const string ManifestFileName = ".checkpoint-manifest.json";
 
-    /// <summary>The file written last, holding the manifest's SHA-256 (lowercase hex): a checkpoint without it is not complete.</summary>
+    /// <summary>The file written last, holding the manifest's XXH128 hash (lowercase hex): a checkpoint without it is not complete.</summary>
     public const string CompleteMarkerFileName = ".checkpoint-complete";
 
     /// <summary>The <c>format</c> member of the manifest.</summary>
@@ -143,7 +144,7 @@ public sealed partial class CheckpointStore
             AtStage(Stages.ManifestWritten, staging);
             Move(staging, final);
             AtStage(Stages.Moved, final);
-            WriteDurably(Path.Combine(final, CompleteMarkerFileName), Encoding.ASCII.GetBytes(Sha256Hex(manifest) + "\n"));
+            WriteDurably(Path.Combine(final, CompleteMarkerFileName), Encoding.ASCII.GetBytes(ContentHash(manifest) + "\n"));
         }
         catch (Exception e)
         {
@@ -258,11 +259,11 @@ public sealed partial class CheckpointStore
                     throw new InvalidOperationException($"A checkpoint may not contain a file named {relative}: the store writes it itself.");
                 }
 
-                var (size, sha256) = FlushAndHash(file);
+                var (size, hash) = FlushAndHash(file);
                 json.WriteStartObject();
                 json.WriteString("path", relative);
                 json.WriteNumber("size", size);
-                json.WriteString("sha256", sha256);
+                json.WriteString("xxh128", hash);
                 json.WriteEndObject();
             }
 
@@ -275,12 +276,12 @@ public sealed partial class CheckpointStore
         return manifest;
     }
 
-    private static (long Size, string Sha256) FlushAndHash(string file)
+    private static (long Size, string Hash) FlushAndHash(string file)
     {
         // Opened for writing only so that Flush(true) reaches fsync; nothing is written.
         using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         stream.Flush(flushToDisk: true);
-        var hash = Hex(SHA256.HashData(stream));
+        var hash = ContentHash(stream);
         return (stream.Length, hash);
     }
 
@@ -297,7 +298,7 @@ public sealed partial class CheckpointStore
         {
             var marker = File.ReadAllText(Path.Combine(folder, CompleteMarkerFileName), Encoding.ASCII).Trim();
             var manifest = File.ReadAllBytes(Path.Combine(folder, ManifestFileName));
-            if (!string.Equals(marker, Sha256Hex(manifest), StringComparison.Ordinal))
+            if (!string.Equals(marker, ContentHash(manifest), StringComparison.Ordinal))
             {
                 return false;
             }
@@ -327,7 +328,7 @@ public sealed partial class CheckpointStore
                 if (verifyContents)
                 {
                     using var stream = info.OpenRead();
-                    if (Hex(SHA256.HashData(stream)) != entry.GetProperty("sha256").GetString())
+                    if (ContentHash(stream) != entry.GetProperty("xxh128").GetString())
                     {
                         return false;
                     }
@@ -379,7 +380,17 @@ public sealed partial class CheckpointStore
 
     private static string NewSaveId() => Hex(RandomNumberGenerator.GetBytes(6));
 
-    private static string Sha256Hex(byte[] bytes) => Hex(SHA256.HashData(bytes));
+    // XXH128 (System.IO.Hashing, managed code), not SHA-256: .NET hashes SHA-256 through OpenSSL on Linux, and the
+    // nvidia/cuda bases (like any minimal Ubuntu image) may have no libssl, so a save would crash the trainer there.
+    // The hash guards against torn and half-copied files, not against tampering, so a non-cryptographic one serves.
+    private static string ContentHash(byte[] bytes) => Hex(XxHash128.Hash(bytes));
+
+    private static string ContentHash(Stream stream)
+    {
+        var hash = new XxHash128();
+        hash.Append(stream);
+        return Hex(hash.GetCurrentHash());
+    }
 
     private static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
 

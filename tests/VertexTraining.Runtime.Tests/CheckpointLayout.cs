@@ -55,7 +55,7 @@ internal static class CheckpointLayout
         }
 
         var manifest = File.ReadAllBytes(manifestPath);
-        if (File.ReadAllText(marker).Trim() != Sha256(manifest))
+        if (File.ReadAllText(marker).Trim() != Xxh128(manifest))
         {
             return false;
         }
@@ -72,7 +72,7 @@ internal static class CheckpointLayout
             }
 
             var bytes = File.ReadAllBytes(path);
-            if (bytes.Length != file.GetProperty("size").GetInt64() || Sha256(bytes) != file.GetProperty("sha256").GetString())
+            if (bytes.Length != file.GetProperty("size").GetInt64() || Xxh128(bytes) != file.GetProperty("xxh128").GetString())
             {
                 return false;
             }
@@ -96,4 +96,7 @@ internal static class CheckpointLayout
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+
+    // XXH128's canonical (big-endian) digest, as docs/checkpoints.md specifies.
+    private static string Xxh128(byte[] bytes) => Convert.ToHexString(System.IO.Hashing.XxHash128.Hash(bytes)).ToLowerInvariant();
 }
