@@ -42,10 +42,11 @@ internal static class SubmitCommand
         options.AddTo(command);
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
+            var interval = FollowOptionsFactory.PollIntervalSeconds(parse, pollInterval);
             if (parse.GetValue(request) is { } requestFile)
             {
                 return await SubmitDocumentAsync(parse, context, options, requestFile, parse.GetValue(submissionFile), parse.GetValue(imageUri),
-                    parse.GetValue(wait), parse.GetValue(pollInterval), cancellationToken);
+                    parse.GetValue(wait), interval, cancellationToken);
             }
 
             var msbuildProperties = new List<string>(parse.GetValue(properties) ?? []);
@@ -129,11 +130,14 @@ internal static class SubmitCommand
         return FollowPrinter.Conclude(final, context.Err);
     }
 
+    /// <summary>The largest job document read (10 MiB); real ones are a few KiB, and /dev/zero must not fill memory.</summary>
+    public const int MaxRequestBytes = 10 * 1024 * 1024;
+
     private static JsonObject ReadDocument(string path)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            return JsonNode.Parse(ReadBounded(path)) as JsonObject
                 ?? throw new VertexCloudException(DiagnosticCodes.InvalidRequestDocument, $"The job document {path} is not a JSON object.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -144,6 +148,27 @@ internal static class SubmitCommand
         {
             throw new VertexCloudException(DiagnosticCodes.InvalidRequestDocument, $"The job document {path} is not valid JSON: {e.Message}", e);
         }
+    }
+
+    // Reads at most one byte past the bound, whatever the file claims its length is (devices and pipes claim 0).
+    private static byte[] ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        using var content = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while (content.Length <= MaxRequestBytes && (read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            content.Write(chunk, 0, read);
+        }
+
+        if (content.Length > MaxRequestBytes)
+        {
+            throw new VertexCloudException(DiagnosticCodes.InvalidRequestDocument,
+                $"The job document {path} is larger than {MaxRequestBytes / (1024 * 1024)} MiB; a job-request.json is a few KiB. Pass the file the build wrote (obj/.../vertex/job-request.json).");
+        }
+
+        return content.ToArray();
     }
 
     private static string? FirstImage(JsonObject document)
