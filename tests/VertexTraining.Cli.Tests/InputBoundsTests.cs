@@ -76,6 +76,18 @@ public sealed class InputBoundsTests
     }
 
     [Fact]
+    public async Task A_credential_file_that_never_ends_is_VTX3003()
+    {
+        await using var cli = await CliHarness.StartAsync(serviceAccount: false);
+        cli.Environment["GOOGLE_APPLICATION_CREDENTIALS"] = "/dev/zero";
+
+        var result = await cli.RunAsync("auth", "check");
+
+        Assert.True(result.ExitCode == ExitCodes.AuthFailed, result.ToString());
+        Assert.Contains($"error {DiagnosticCodes.CredentialFileInvalid}: The credential file from GOOGLE_APPLICATION_CREDENTIALS=/dev/zero could not be read as JSON (it is larger than 1024 KiB)", result.StdErr);
+    }
+
+    [Fact]
     public async Task A_response_over_32_MiB_is_VTX4015_not_a_crash()
     {
         await using var cli = await CliHarness.StartAsync();

@@ -150,25 +150,11 @@ internal static class SubmitCommand
         }
     }
 
-    // Reads at most one byte past the bound, whatever the file claims its length is (devices and pipes claim 0).
-    private static byte[] ReadBounded(string path)
+    private static string ReadBounded(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
-        using var content = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while (content.Length <= MaxRequestBytes && (read = stream.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            content.Write(chunk, 0, read);
-        }
-
-        if (content.Length > MaxRequestBytes)
-        {
-            throw new VertexCloudException(DiagnosticCodes.InvalidRequestDocument,
-                $"The job document {path} is larger than {MaxRequestBytes / (1024 * 1024)} MiB; a job-request.json is a few KiB. Pass the file the build wrote (obj/.../vertex/job-request.json).");
-        }
-
-        return content.ToArray();
+        var (bytes, complete) = BoundedBody.ReadFile(path, MaxRequestBytes);
+        return complete ? System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF') : throw new VertexCloudException(DiagnosticCodes.InvalidRequestDocument,
+            $"The job document {path} is larger than {MaxRequestBytes / (1024 * 1024)} MiB; a job-request.json is a few KiB. Pass the file the build wrote (obj/.../vertex/job-request.json).");
     }
 
     private static string? FirstImage(JsonObject document)

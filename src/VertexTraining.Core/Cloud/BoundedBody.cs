@@ -37,6 +37,25 @@ public static class BoundedBody
         }
     }
 
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> bytes of a file, whatever length it claims (devices and pipes
+    /// claim 0): <c>/dev/zero</c> ends at the bound instead of filling memory.
+    /// </summary>
+    /// <returns>The bytes read, and whether they are the whole file.</returns>
+    public static (byte[] Bytes, bool Complete) ReadFile(string path, long limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        using var content = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while (content.Length <= limit && (read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            content.Write(chunk, 0, read);
+        }
+
+        return content.Length > limit ? (content.GetBuffer()[..(int)limit], false) : (content.ToArray(), true);
+    }
+
     /// <summary>At most <paramref name="maxChars"/> characters of <paramref name="text"/> on one line, marked when cut.</summary>
     public static string Snippet(string text, int maxChars)
     {
