@@ -139,6 +139,32 @@ public sealed class OutageTests
     }
 
     [Fact]
+    public async Task Wait_rides_out_more_timeouts_than_one_call_retries()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        cli.Retry = new Core.Cloud.RetryPolicy { RequestTimeout = TimeSpan.FromMilliseconds(200), Delay = cli.Retry.Delay, NextRandom = cli.Retry.NextRandom };
+        var job = JobAcrossAnOutage(cli);
+        cli.OnPoll = poll =>
+        {
+            if (poll == 2)
+            {
+                // Fifteen reads of the job that never answer in time: more than one call's six attempts.
+                cli.Server.Inject(new Fault { Matches = r => r.Method == "GET" && r.Path.EndsWith(job.Id, StringComparison.Ordinal), Kind = FaultKind.Slow, Delay = TimeSpan.FromSeconds(5), Times = 15 });
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var result = await cli.RunAsync("wait", job.Name);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(Lines, result.OutLines.Where(l => l.StartsWith('[')));
+        Assert.Single(Regex.Matches(result.StdErr, "connection lost, retrying since"));
+        Assert.Contains("no response (timed out)", result.StdErr);
+        Assert.Single(Regex.Matches(result.StdErr, "connection restored after"));
+    }
+
+    [Fact]
     public async Task Ctrl_C_during_an_outage_says_how_to_reattach_and_cancel()
     {
         await using var cli = await CliHarness.StartAsync();
