@@ -260,6 +260,20 @@ public sealed class FollowTests
     }
 
     [Fact]
+    public async Task After_the_end_an_hour_long_poll_interval_does_not_delay_the_last_log_reads()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = ScriptedJob(cli, "JOB_STATE_SUCCEEDED");
+
+        var result = await cli.RunAsync("wait", job.Name, "--poll-interval", "3600");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[workerpool0-0] saved model", result.OutLines);
+        Assert.Equal(TimeSpan.FromHours(1), cli.PollDelays[0]);
+        Assert.Equal(TimeSpan.FromSeconds(10), cli.PollDelays[^1]);
+    }
+
+    [Fact]
     public async Task The_log_reader_remembers_only_the_ids_inside_its_overlap_window()
     {
         await using var server = await FakeGoogleCloud.StartAsync();

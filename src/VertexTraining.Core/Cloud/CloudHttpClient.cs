@@ -10,7 +10,8 @@ namespace VertexTraining.Core.Cloud;
 
 /// <summary>
 /// Sends JSON requests to one Google REST API with a bearer token, and turns every failure into a
-/// <see cref="CloudApiException"/> carrying a VTX4xxx code and the service's own status and message.
+/// <see cref="CloudApiException"/> carrying a VTX4xxx code (VTX3xxx for token trouble) and the service's own
+/// status and message. Bodies are read only up to a bound, so no answer can exhaust memory or flood a terminal.
 /// <see cref="SendAsync"/> repeats transient failures (for idempotent calls); <see cref="TrySendOnceAsync"/>
 /// never does, for calls such as create whose repetition could do the work twice.
 /// </summary>
@@ -82,7 +83,11 @@ public sealed class CloudHttpClient
         }
     }
 
-    /// <summary>Sends a request once. Failures are returned, not thrown, so the caller decides what a retry means.</summary>
+    /// <summary>
+    /// Sends a request once. Failures are returned, not thrown, so the caller decides what a retry means; only
+    /// what no retry can change is thrown (a request outside the endpoint, a refused credential, a body over
+    /// <see cref="MaxResponseBytes"/>).
+    /// </summary>
     /// <remarks>
     /// A 401 on a token the source still considered valid (revoked early, rotated keys) gets one forced
     /// refresh and one more try: the service refused the request, so repeating it is safe even for a create.

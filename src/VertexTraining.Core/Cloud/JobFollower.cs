@@ -53,6 +53,8 @@ public sealed class FollowOptions
 /// </summary>
 public sealed class JobFollower
 {
+    private static readonly TimeSpan MaxDrainStep = TimeSpan.FromSeconds(10);
+
     private readonly VertexJobClient _jobs;
     private readonly Func<VertexJob, JobLogReader>? _logs;
     private readonly FollowOptions _options;
@@ -150,11 +152,13 @@ public sealed class JobFollower
             return;
         }
 
+        // A long poll interval is for sparing the job's API, not for keeping the user waiting after the end.
+        var step = _options.PollInterval < MaxDrainStep ? _options.PollInterval : MaxDrainStep;
         var waited = TimeSpan.Zero;
         while (!_logsDisabled && waited < reader.Overlap)
         {
-            await _options.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
-            waited += _options.PollInterval;
+            await _options.Delay(step, cancellationToken).ConfigureAwait(false);
+            waited += step;
             var read = await ReadLogsAsync(reader, observer, cancellationToken).ConfigureAwait(false);
             if (read == 0 && waited >= reader.LatestArrival)
             {
