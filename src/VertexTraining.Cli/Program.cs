@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VertexTraining.Cli.Commands;
+using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Local;
 
 namespace VertexTraining.Cli;
@@ -30,7 +31,32 @@ public static class Program
             // re-attach and returns 130; a local run stops everything first), and never end the process mid-way.
             ProcessTerminationTimeout = null,
         };
-        return await BuildRoot().Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        var parse = BuildRoot().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            return ReportUsageErrors(parse, context.Err);
+        }
+
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    // System.CommandLine would print these and exit 1, which scripts read as "job FAILED": a command line
+    // it cannot parse is a usage error, coded and exit 2 like every other bad input.
+    private static int ReportUsageErrors(ParseResult parse, TextWriter error)
+    {
+        foreach (var problem in parse.Errors)
+        {
+            error.WriteLine(new VertexDiagnostic(DiagnosticCodes.InvalidCommandLine, "dotnet-vertex", problem.Message).ToCanonicalString());
+        }
+
+        var path = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            path.Insert(0, result.Command is RootCommand ? "dotnet vertex" : result.Command.Name);
+        }
+
+        error.WriteLine($"VertexTraining: see '{string.Join(' ', path)} --help' for the commands and options.");
+        return ExitCodes.BadConfiguration;
     }
 
     internal static RootCommand BuildRoot()

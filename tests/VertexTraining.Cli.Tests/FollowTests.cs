@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using VertexTraining.Cli.Tests.Fakes;
 using VertexTraining.Cli.Tests.Support;
+using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;
 
 namespace VertexTraining.Cli.Tests;
@@ -208,5 +210,97 @@ public sealed class FollowTests
         // The lines are read once the service recovers, none lost and none twice.
         Assert.Equal(["[workerpool0-0] loading data", "[workerpool1-0] worker ready", "[workerpool0-0] epoch 1 loss=0.52", "[workerpool0-0] epoch 2 loss=0.31", "[workerpool0-0] saved model"],
             result.OutLines.Where(l => l.StartsWith('[')));
+    }
+
+    [Fact]
+    public async Task Wait_prints_every_entry_though_every_7th_reaches_Cloud_Logging_15_s_late()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = cli.Server.AddJob("customJobs", CliHarness.Parse(CliHarness.CustomJobDocument().ToJson()), "JOB_STATE_RUNNING");
+        var start = new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
+        var visibleAt = new ConcurrentDictionary<string, DateTimeOffset>();
+        cli.Server.LogEntryVisible = e => !visibleAt.TryGetValue(e["insertId"]!.GetValue<string>(), out var at) || at <= start + cli.Elapsed;
+        const int total = 121;
+        var written = 0;
+        // The job writes a line every 2.5 s of fake time; every 7th is received 15 s after its timestamp.
+        cli.OnPoll = _ =>
+        {
+            while (written < total && written * 2.5 < cli.Elapsed.TotalSeconds)
+            {
+                var timestamp = start + TimeSpan.FromSeconds(written * 2.5);
+                job.AddLog("workerpool0-0", $"line {++written}", timestamp);
+                if (written % 7 == 0)
+                {
+                    var entry = job.LogEntries[^1];
+                    visibleAt[entry["insertId"]!.GetValue<string>()] = timestamp.AddSeconds(15);
+                    entry["receiveTimestamp"] = FakeClock.Format(timestamp.AddSeconds(15));
+                }
+
+                if (written == total)
+                {
+                    job.Script(new JobStep("JOB_STATE_SUCCEEDED"));
+                }
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var result = await cli.RunAsync("wait", job.Name);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var printed = result.OutLines.Where(l => l.StartsWith('[')).ToList();
+        Assert.Equal(Enumerable.Range(1, total).Select(i => $"[workerpool0-0] line {i}").Order(), printed.Order());
+        // Late lines appear when they arrive, after newer ones.
+        Assert.NotEqual(printed.Order(), printed);
+        // Each read starts 60 s behind the newest entry seen.
+        var since = cli.Server.Requests.Where(r => r.Path == "/v2/entries:list").Select(r => CliHarness.Parse(r.Body)["filter"]!.GetValue<string>())
+            .Select(f => System.Text.RegularExpressions.Regex.Match(f, "timestamp>=\"([^\"]+)\"")).Where(m => m.Success)
+            .Select(m => DateTimeOffset.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Contains(since, t => t == start + TimeSpan.FromSeconds(120 * 2.5) - TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task After_the_end_an_hour_long_poll_interval_does_not_delay_the_last_log_reads()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = ScriptedJob(cli, "JOB_STATE_SUCCEEDED");
+
+        var result = await cli.RunAsync("wait", job.Name, "--poll-interval", "3600");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[workerpool0-0] saved model", result.OutLines);
+        Assert.Equal(TimeSpan.FromHours(1), cli.PollDelays[0]);
+        Assert.Equal(TimeSpan.FromSeconds(10), cli.PollDelays[^1]);
+    }
+
+    [Fact]
+    public async Task The_log_reader_remembers_only_the_ids_inside_its_overlap_window()
+    {
+        await using var server = await FakeGoogleCloud.StartAsync();
+        var job = server.AddJob("customJobs", CliHarness.Parse(CliHarness.CustomJobDocument().ToJson()), "JOB_STATE_RUNNING");
+        var token = server.OAuth.IssueTestToken();
+        using var http = new HttpClient();
+        var logging = new CloudLoggingClient(new CloudHttpClient(http, server.BaseUri, new FixedToken(token), new RetryPolicy(), "Cloud Logging"));
+        var reader = new JobLogReader(logging, FakeGoogleCloud.ProjectId, job.Id);
+        var start = new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero);
+        var printed = 0;
+
+        // Ten minutes of a line a second, read every 10 s: 600 lines, each once, and never more than the window's ids held.
+        for (var second = 0; second < 600; second++)
+        {
+            job.AddLog("workerpool0-0", $"line {second}", start.AddSeconds(second));
+            if (second % 10 == 9)
+            {
+                printed += (await reader.ReadNewAsync(CancellationToken.None)).Count;
+                Assert.InRange(reader.RememberedIds, 1, 61);
+            }
+        }
+
+        Assert.Equal(600, printed);
+    }
+
+    private sealed class FixedToken(string token) : IAccessTokenSource
+    {
+        public Task<string> GetAccessTokenAsync(CancellationToken cancellationToken) => Task.FromResult(token);
     }
 }

@@ -23,7 +23,7 @@ public sealed class ProcessTests
         Assert.Equal(job.Name, CliHarness.Parse(File.ReadAllText(submissionFile))["name"]!.GetValue<string>());
 
         job.Script(new JobStep("JOB_STATE_RUNNING", ("workerpool0-0", "hello from the GPU")), new JobStep("JOB_STATE_SUCCEEDED"));
-        var wait = await cli.RunProcessAsync(["wait", job.Name, "--poll-interval", "0.05"]);
+        var wait = await cli.RunProcessAsync(["wait", job.Name, "--poll-interval", "0.5"]);
 
         Assert.True(wait.ExitCode == 0, wait.ToString());
         Assert.Equal([$"VertexTraining: {job.Id} is RUNNING", "[workerpool0-0] hello from the GPU", $"VertexTraining: {job.Id} ended SUCCEEDED"], wait.OutLines);
@@ -35,7 +35,7 @@ public sealed class ProcessTests
         await using var cli = await CliHarness.StartAsync();
         var job = cli.Server.AddJob("customJobs", CliHarness.Parse(CliHarness.CustomJobDocument().ToJson()), "JOB_STATE_RUNNING");
 
-        var result = await cli.RunProcessAsync(["wait", job.Name, "--poll-interval", "0.2"], TimeSpan.FromSeconds(60), async (process, output) =>
+        var result = await cli.RunProcessAsync(["wait", job.Name, "--poll-interval", "0.5"], TimeSpan.FromSeconds(60), async (process, output) =>
         {
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (!Snapshot(output).Contains("is RUNNING", StringComparison.Ordinal) && DateTime.UtcNow < deadline)

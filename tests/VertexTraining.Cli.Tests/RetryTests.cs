@@ -41,7 +41,6 @@ public sealed class RetryTests
 
     [Theory]
     [InlineData(400, "INVALID_ARGUMENT", DiagnosticCodes.ApiInvalidArgument)]
-    [InlineData(401, "UNAUTHENTICATED", DiagnosticCodes.ApiUnauthenticated)]
     [InlineData(403, "PERMISSION_DENIED", DiagnosticCodes.ApiPermissionDenied)]
     [InlineData(404, "NOT_FOUND", DiagnosticCodes.ApiNotFound)]
     [InlineData(409, "ABORTED", DiagnosticCodes.ApiConflict)]
@@ -118,5 +117,74 @@ public sealed class RetryTests
 
         Assert.Equal(ExitCodes.ApiError, result.ExitCode);
         Assert.Contains($"error {DiagnosticCodes.ApiUnreachable}: Could not reach Vertex AI at 127.0.0.1 after 6 attempts", result.StdErr);
+    }
+
+    [Fact]
+    public async Task A_401_on_a_token_not_yet_expired_gets_one_forced_refresh_and_a_retry()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = RunningJob(cli);
+        cli.Server.OAuth.RevokeNextIssued(1);
+
+        var result = await cli.RunAsync("status", job.Name);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("State:        RUNNING", result.StdOut);
+        Assert.Equal(2, cli.Server.Requests.Count(r => r.Path == "/token"));
+        var gets = cli.Server.Requests.Where(r => r.Path.EndsWith("/customJobs/" + job.Id, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, gets.Count);
+        Assert.NotEqual(gets[0].Header("Authorization"), gets[1].Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task A_401_that_persists_after_the_refresh_is_VTX4003()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = RunningJob(cli);
+        cli.Server.OAuth.RevokeNextIssued(2);
+
+        var result = await cli.RunAsync("status", job.Name);
+
+        Assert.Equal(ExitCodes.ApiError, result.ExitCode);
+        Assert.Contains($"error {DiagnosticCodes.ApiUnauthenticated}: Vertex AI returned 401 UNAUTHENTICATED", result.StdErr);
+        Assert.Equal(2, cli.Server.Requests.Count(r => r.Path == "/token"));
+        Assert.Equal(2, cli.Server.Requests.Count(r => r.Path.EndsWith("/customJobs/" + job.Id, StringComparison.Ordinal)));
+        Assert.Empty(cli.RetryDelays);
+    }
+
+    [Fact]
+    public async Task A_503_burst_from_the_token_endpoint_is_retried()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = RunningJob(cli);
+        cli.Server.FailNext("POST", "/token", 503, "UNAVAILABLE", "Token service unavailable.", times: 2);
+
+        var result = await cli.RunAsync("status", job.Name);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // Google.Apis.Auth repeats a 503 itself, and our retry covers what it gives up on.
+        Assert.True(cli.Server.Requests.Count(r => r.Path == "/token") >= 3);
+        Assert.DoesNotContain("VTX", result.StdErr);
+    }
+
+    [Fact]
+    public async Task A_token_endpoint_that_stays_down_is_VTX3007_and_does_not_blame_the_key()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = RunningJob(cli);
+        // Two attempts are enough to show the retry: each takes seconds, as Google.Apis.Auth repeats a 503 itself first.
+        cli.Retry = new Core.Cloud.RetryPolicy { MaxAttempts = 2, RequestTimeout = cli.Retry.RequestTimeout, Delay = cli.Retry.Delay, NextRandom = cli.Retry.NextRandom };
+        cli.Server.FailNext("POST", "/token", 503, "UNAVAILABLE", "Token service unavailable.", times: 1000);
+
+        var result = await cli.RunAsync("status", job.Name);
+
+        Assert.Equal(ExitCodes.AuthFailed, result.ExitCode);
+        Assert.Contains($"error {DiagnosticCodes.TokenEndpointUnavailable}: The service_account credential from GOOGLE_APPLICATION_CREDENTIALS=", result.StdErr);
+        Assert.Contains("503", result.StdErr);
+        Assert.Contains("usually temporary", result.StdErr);
+        Assert.DoesNotContain("create a new key", result.StdErr);
+        Assert.DoesNotContain(DiagnosticCodes.TokenRequestFailed, result.StdErr);
+        Assert.Single(cli.RetryDelays);
+        Assert.DoesNotContain(cli.Server.Requests, r => r.Path.Contains("/customJobs/", StringComparison.Ordinal));
     }
 }

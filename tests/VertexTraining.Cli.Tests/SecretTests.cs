@@ -22,7 +22,7 @@ public sealed class SecretTests
         };
         var job = Assert.Single(cli.Server.Jobs);
         job.Script(new JobStep("JOB_STATE_RUNNING", ("workerpool0-0", "step 1")), new JobStep("JOB_STATE_SUCCEEDED"));
-        results.Add(await cli.RunProcessAsync(["wait", job.Name, "-v", "--poll-interval", "0"]));
+        results.Add(await cli.RunProcessAsync(["wait", job.Name, "-v", "--poll-interval", "0.5"]));
         results.Add(await cli.RunProcessAsync(["status", job.Name, "-v", "--json"]));
         results.Add(await cli.RunProcessAsync(["logs", job.Name, "-v"]));
         results.Add(await cli.RunProcessAsync(["list", "-v", "--project", FakeGoogleCloud.ProjectId]));

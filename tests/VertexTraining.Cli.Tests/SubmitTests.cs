@@ -201,7 +201,7 @@ public sealed class SubmitTests
             return Task.CompletedTask;
         };
 
-        var result = await cli.RunAsync(SubmitArgs(cli, path, "--wait", "--poll-interval", "0"));
+        var result = await cli.RunAsync(SubmitArgs(cli, path, "--wait", "--poll-interval", "1"));
 
         Assert.True(result.ExitCode == exitCode, result.ToString());
         var record = CliHarness.Parse(File.ReadAllText(cli.Temp.Combine("obj", "vertex", "submission.json")));

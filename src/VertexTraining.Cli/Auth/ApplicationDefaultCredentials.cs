@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Flows;
 using Google.Apis.Auth.OAuth2.Responses;
+using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;
 
 namespace VertexTraining.Cli.Auth;
@@ -20,6 +21,7 @@ internal static partial class ApplicationDefaultCredentials
     public const string CredentialsVariable = "GOOGLE_APPLICATION_CREDENTIALS";
     public const string MetadataHostVariable = "GCE_METADATA_HOST";
     private const string WellKnownFileName = "application_default_credentials.json";
+    private const int MaxCredentialFileBytes = 1024 * 1024;
 
     [GeneratedRegex(@"serviceAccounts/(?<email>[^/:]+):generateAccessToken")]
     private static partial Regex ImpersonatedEmail();
@@ -91,7 +93,9 @@ internal static partial class ApplicationDefaultCredentials
         JsonObject root;
         try
         {
-            json = File.ReadAllText(path);
+            // Key and configuration files are a few KiB: a bound keeps a path such as /dev/zero from filling memory.
+            var (bytes, complete) = BoundedBody.ReadFile(path, MaxCredentialFileBytes);
+            json = complete ? System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF') : throw new JsonException($"it is larger than {MaxCredentialFileBytes / 1024} KiB");
             root = JsonNode.Parse(json) as JsonObject ?? throw new JsonException("not a JSON object");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)

@@ -1,3 +1,5 @@
+using VertexTraining.Core.Cloud;
+
 namespace VertexTraining.Cli.Auth;
 
 /// <summary>
@@ -31,7 +33,10 @@ internal sealed class MetadataServer(string host, HttpClient http)
         try
         {
             using var response = await GetAsync(BaseUrl + "instance/service-accounts/default/email", TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? (await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).Trim() : null;
+            // An email address: a few bytes are plenty, and more means this is not the metadata server we expect.
+            return response.IsSuccessStatusCode && await BoundedBody.ReadAsync(response.Content, 1024, cancellationToken).ConfigureAwait(false) is (var email, true)
+                ? email.Trim()
+                : null;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

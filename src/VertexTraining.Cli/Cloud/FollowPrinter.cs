@@ -67,6 +67,17 @@ internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool pr
         error.WriteLine(new VertexDiagnostic(failure.Code, "logs", $"{failure.Message} ({consequence})", IsWarning: true).ToCanonicalString());
     }
 
+    public void ConnectionLost(DateTimeOffset since, VertexCloudException failure) =>
+        error.WriteLine($"VertexTraining: connection lost, retrying since {since:HH:mm:ss} ({failure.Code}: {BoundedBody.Snippet(failure.Message, 300)}); "
+            + "the job runs on, and following resumes when the service answers (Ctrl-C stops following).");
+
+    public void ConnectionRestored(DateTimeOffset since, TimeSpan outage) =>
+        error.WriteLine($"VertexTraining: connection restored after {Duration(outage)} (lost at {since:HH:mm:ss}).");
+
+    private static string Duration(TimeSpan span) => span.TotalHours >= 1
+        ? $"{(int)span.TotalHours}h {span.Minutes}m {span.Seconds}s"
+        : span.TotalMinutes >= 1 ? $"{span.Minutes}m {span.Seconds}s" : $"{Math.Max(0, span.Seconds)}s";
+
     /// <summary>The exit code of a final job; a job that did not succeed also gets its VTX line on stderr.</summary>
     public static int Conclude(VertexJob job, TextWriter error) => Conclude(JobView.FromCloud(job), error);
 

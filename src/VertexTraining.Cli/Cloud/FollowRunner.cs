@@ -15,8 +15,9 @@ internal static class FollowRunner
     {
         var options = new FollowOptions
         {
-            PollInterval = TimeSpan.FromSeconds(Math.Max(0, pollIntervalSeconds)),
+            PollInterval = TimeSpan.FromSeconds(pollIntervalSeconds),
             Delay = context.PollDelay,
+            Retry = context.Retry,
         };
         // Logs are read from the project named in the job (the service answers with the project number, which Logging accepts too).
         var follower = new JobFollower(session.Jobs, noLogs ? null : j => new JobLogReader(session.Logs, j.Name.Project, j.Name.Id, task), options);
@@ -40,7 +41,7 @@ internal static class FollowRunner
     {
         var printer = new FollowPrinter(output, context.Err, printStates, formatLine);
         var tail = noLogs ? null : new LocalLogTail(record, task);
-        var interval = TimeSpan.FromSeconds(Math.Clamp(pollIntervalSeconds, 0, LocalPollCeiling.TotalSeconds));
+        var interval = TimeSpan.FromSeconds(Math.Min(pollIntervalSeconds, LocalPollCeiling.TotalSeconds));
         string? lastState = null;
         try
         {

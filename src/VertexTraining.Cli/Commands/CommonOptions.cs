@@ -1,4 +1,6 @@
 using System.CommandLine;
+using VertexTraining.Core.Cloud;
+using VertexTraining.Core.Diagnostics;
 
 namespace VertexTraining.Cli.Commands;
 
@@ -48,9 +50,29 @@ internal sealed class CloudOptions
 /// <summary>Options of commands that follow a job.</summary>
 internal static class FollowOptionsFactory
 {
+    /// <summary>The shortest poll interval: faster would only burn the API's read quota (Cloud Logging allows about 60 reads a minute).</summary>
+    public const double MinPollSeconds = 0.5;
+
+    /// <summary>The longest poll interval: one hour.</summary>
+    public const double MaxPollSeconds = 3600;
+
     public static Option<double> PollInterval() => new("--poll-interval")
     {
-        Description = "Seconds between polls while following a job (a local job is re-read at least every 0.5 s).",
+        Description = $"Seconds between polls while following a job, {MinPollSeconds:0.0} to {MaxPollSeconds:0} (a local job is re-read at least every 0.5 s).",
         DefaultValueFactory = _ => 10,
     };
+
+    /// <summary>The --poll-interval given, checked: NaN, infinities, zero, negatives and values beyond an hour are VTX1017.</summary>
+    public static double PollIntervalSeconds(ParseResult parse, Option<double> option)
+    {
+        var seconds = parse.GetValue(option);
+        if (!double.IsFinite(seconds) || seconds < MinPollSeconds || seconds > MaxPollSeconds)
+        {
+            var given = parse.GetResult(option)?.Tokens.FirstOrDefault()?.Value ?? seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new VertexCloudException(DiagnosticCodes.InvalidPollInterval,
+                $"--poll-interval '{given}' is not valid: give a number of seconds from {MinPollSeconds:0.0} to {MaxPollSeconds:0} (default 10).");
+        }
+
+        return seconds;
+    }
 }

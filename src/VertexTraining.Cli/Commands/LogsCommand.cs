@@ -22,15 +22,16 @@ internal static class LogsCommand
         options.AddTo(command);
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
+            var interval = FollowOptionsFactory.PollIntervalSeconds(parse, pollInterval);
             var found = await JobLocator.FindAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
             var json = parse.GetValue(options.Json);
             if (parse.GetValue(follow))
             {
                 var final = found.LocalJob is { } local
                     ? await FollowRunner.FollowLocalAsync(context, local, parse.GetValue(task), context.Out,
-                        printStates: false, parse.GetValue(pollInterval), noLogs: false, cancellationToken, json ? JsonLine : null)
+                        printStates: false, interval, noLogs: false, cancellationToken, json ? JsonLine : null)
                     : await FollowRunner.FollowAsync(context, found.Session!, found.CloudJob!, parse.GetValue(task), context.Out,
-                        printStates: false, parse.GetValue(pollInterval), noLogs: false, cancellationToken, json ? JsonLine : null) is { } cloud ? JobView.FromCloud(cloud) : null;
+                        printStates: false, interval, noLogs: false, cancellationToken, json ? JsonLine : null) is { } cloud ? JobView.FromCloud(cloud) : null;
                 return final is null ? ExitCodes.Interrupted : FollowPrinter.Conclude(final, context.Err);
             }
 

@@ -42,10 +42,11 @@ internal static class SubmitCommand
         options.AddTo(command);
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
+            var interval = FollowOptionsFactory.PollIntervalSeconds(parse, pollInterval);
             if (parse.GetValue(request) is { } requestFile)
             {
                 return await SubmitDocumentAsync(parse, context, options, requestFile, parse.GetValue(submissionFile), parse.GetValue(imageUri),
-                    parse.GetValue(wait), parse.GetValue(pollInterval), cancellationToken);
+                    parse.GetValue(wait), interval, cancellationToken);
             }
 
             var msbuildProperties = new List<string>(parse.GetValue(properties) ?? []);
@@ -129,11 +130,14 @@ internal static class SubmitCommand
         return FollowPrinter.Conclude(final, context.Err);
     }
 
+    /// <summary>The largest job document read (10 MiB); real ones are a few KiB, and /dev/zero must not fill memory.</summary>
+    public const int MaxRequestBytes = 10 * 1024 * 1024;
+
     private static JsonObject ReadDocument(string path)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            return JsonNode.Parse(ReadBounded(path)) as JsonObject
                 ?? throw new VertexCloudException(DiagnosticCodes.InvalidRequestDocument, $"The job document {path} is not a JSON object.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -144,6 +148,13 @@ internal static class SubmitCommand
         {
             throw new VertexCloudException(DiagnosticCodes.InvalidRequestDocument, $"The job document {path} is not valid JSON: {e.Message}", e);
         }
+    }
+
+    private static string ReadBounded(string path)
+    {
+        var (bytes, complete) = BoundedBody.ReadFile(path, MaxRequestBytes);
+        return complete ? System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF') : throw new VertexCloudException(DiagnosticCodes.InvalidRequestDocument,
+            $"The job document {path} is larger than {MaxRequestBytes / (1024 * 1024)} MiB; a job-request.json is a few KiB. Pass the file the build wrote (obj/.../vertex/job-request.json).");
     }
 
     private static string? FirstImage(JsonObject document)

@@ -24,15 +24,16 @@ internal static class WaitCommand
         options.AddTo(command);
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
+            var interval = FollowOptionsFactory.PollIntervalSeconds(parse, pollInterval);
             var found = await JobLocator.FindAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
             var json = parse.GetValue(options.Json);
             // With --json, stdout carries only the final job; progress goes to stderr for the human watching.
             var progress = json ? context.Err : context.Out;
             var final = found.LocalJob is { } local
                 ? await FollowRunner.FollowLocalAsync(context, local, task: null, progress, printStates: true,
-                    parse.GetValue(pollInterval), parse.GetValue(noLogs), cancellationToken)
+                    interval, parse.GetValue(noLogs), cancellationToken)
                 : await FollowRunner.FollowAsync(context, found.Session!, found.CloudJob!, task: null, progress, printStates: true,
-                    parse.GetValue(pollInterval), parse.GetValue(noLogs), cancellationToken) is { } cloud ? JobView.FromCloud(cloud) : null;
+                    interval, parse.GetValue(noLogs), cancellationToken) is { } cloud ? JobView.FromCloud(cloud) : null;
             if (final is null)
             {
                 return ExitCodes.Interrupted;

@@ -10,7 +10,8 @@ namespace VertexTraining.Core.Cloud;
 
 /// <summary>
 /// Sends JSON requests to one Google REST API with a bearer token, and turns every failure into a
-/// <see cref="CloudApiException"/> carrying a VTX4xxx code and the service's own status and message.
+/// <see cref="CloudApiException"/> carrying a VTX4xxx code (VTX3xxx for token trouble) and the service's own
+/// status and message. Bodies are read only up to a bound, so no answer can exhaust memory or flood a terminal.
 /// <see cref="SendAsync"/> repeats transient failures (for idempotent calls); <see cref="TrySendOnceAsync"/>
 /// never does, for calls such as create whose repetition could do the work twice.
 /// </summary>
@@ -53,6 +54,12 @@ public sealed class CloudHttpClient
     /// <summary>The service named in messages.</summary>
     public string ServiceName { get; }
 
+    /// <summary>The largest success body read (32 MiB): a bigger one is VTX4015, never parsed.</summary>
+    public const long MaxResponseBytes = 32L * 1024 * 1024;
+
+    /// <summary>How much of an error body is read (64 KiB): enough for any google.rpc.Status, never a flood.</summary>
+    public const long MaxErrorBodyBytes = 64 * 1024;
+
     /// <summary>Sends an idempotent request (GET, list, cancel), repeating transient failures.</summary>
     /// <returns>The response body (an empty object for an empty body).</returns>
     public async Task<JsonObject> SendAsync(HttpMethod method, Uri uri, JsonNode? body, CancellationToken cancellationToken)
@@ -76,11 +83,42 @@ public sealed class CloudHttpClient
         }
     }
 
-    /// <summary>Sends a request once. Failures are returned, not thrown, so the caller decides what a retry means.</summary>
+    /// <summary>
+    /// Sends a request once. Failures are returned, not thrown, so the caller decides what a retry means; only
+    /// what no retry can change is thrown (a request outside the endpoint, a refused credential, a body over
+    /// <see cref="MaxResponseBytes"/>).
+    /// </summary>
+    /// <remarks>
+    /// A 401 on a token the source still considered valid (revoked early, rotated keys) gets one forced
+    /// refresh and one more try: the service refused the request, so repeating it is safe even for a create.
+    /// </remarks>
     public async Task<CloudCallOutcome> TrySendOnceAsync(HttpMethod method, Uri uri, JsonNode? body, CancellationToken cancellationToken)
     {
         EnsureUnderBase(uri);
-        var token = await _tokens.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+        string token;
+        try
+        {
+            token = await _tokens.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            var outcome = await SendWithTokenAsync(method, uri, body, token, cancellationToken).ConfigureAwait(false);
+            if (outcome.Failure is not { Kind: CloudFailureKind.HttpError, Error.HttpStatus: 401 })
+            {
+                return outcome;
+            }
+
+            Trace($"{method} {uri} -> 401 on a token not yet expired; refreshing the token once");
+            token = await _tokens.RefreshAccessTokenAsync(token, cancellationToken).ConfigureAwait(false);
+            return await SendWithTokenAsync(method, uri, body, token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VertexCloudException e) when (e.IsTransient)
+        {
+            // The token endpoint is down or slow: nothing was sent, and trying again later may well work.
+            Trace($"{method} {uri} -> no access token: {e.Message}");
+            return CloudCallOutcome.Failed(new CloudCallFailure(this, method, uri, CloudFailureKind.TokenUnavailable, null, e));
+        }
+    }
+
+    private async Task<CloudCallOutcome> SendWithTokenAsync(HttpMethod method, Uri uri, JsonNode? body, string token, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(method, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.UserAgent.ParseAdd(UserAgent);
@@ -96,16 +134,27 @@ public sealed class CloudHttpClient
         Trace($"{method} {uri}");
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync(attemptTimeout.Token).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            Trace($"{method} {uri} -> {status} ({clock.ElapsedMilliseconds} ms)");
             if (response.IsSuccessStatusCode)
             {
+                var (text, complete) = await BoundedBody.ReadAsync(response.Content, MaxResponseBytes, attemptTimeout.Token).ConfigureAwait(false);
+                Trace($"{method} {uri} -> {status} ({clock.ElapsedMilliseconds} ms)");
+                if (!complete)
+                {
+                    throw new CloudApiException(DiagnosticCodes.ApiResponseTooLarge,
+                        $"{ServiceName} sent a response larger than {MaxResponseBytes / (1024 * 1024)} MiB ({method} {uri.GetLeftPart(UriPartial.Path)}); it was not read. "
+                        + "A job or log page this large is not expected: check the API endpoint, or narrow the request (e.g. list --page-size).",
+                        status, null, null);
+                }
+
                 return ParseSuccess(method, uri, text, status);
             }
 
-            var error = GoogleApiError.Parse(status, text, response.Headers);
+            // Only the start of an error body is read: its message is all we print, and a huge one must not be held or shown whole.
+            var (errorText, _) = await BoundedBody.ReadAsync(response.Content, MaxErrorBodyBytes, attemptTimeout.Token).ConfigureAwait(false);
+            Trace($"{method} {uri} -> {status} ({clock.ElapsedMilliseconds} ms)");
+            var error = GoogleApiError.Parse(status, errorText, response.Headers);
             return CloudCallOutcome.Failed(new CloudCallFailure(this, method, uri, CloudFailureKind.HttpError, error, null));
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -138,7 +187,7 @@ public sealed class CloudHttpClient
         {
         }
 
-        var snippet = text.Length > 120 ? text[..120] + "..." : text;
+        var snippet = BoundedBody.Snippet(text, 120);
         return CloudCallOutcome.Failed(new CloudCallFailure(this, method, uri, CloudFailureKind.MalformedResponse,
             new GoogleApiError(status, null, $"the response is not a JSON object: {snippet}", null), null));
     }
@@ -179,6 +228,9 @@ public enum CloudFailureKind
 
     /// <summary>A success status with a body that is not a JSON object.</summary>
     MalformedResponse,
+
+    /// <summary>No access token: the token endpoint failed transiently, so nothing was sent.</summary>
+    TokenUnavailable,
 }
 
 /// <summary>The result of one attempt: a JSON body or a failure.</summary>
@@ -235,6 +287,7 @@ public sealed class CloudCallFailure
     public bool MayHaveTakenEffect => Kind switch
     {
         CloudFailureKind.HttpError => Error!.HttpStatus >= 500,
+        CloudFailureKind.TokenUnavailable => false,
         _ => true,
     };
 
@@ -247,6 +300,7 @@ public sealed class CloudCallFailure
         CloudFailureKind.HttpError => $"{Error!.HttpStatus}{(Error.Status is null ? "" : " " + Error.Status)}: {Error.Message}",
         CloudFailureKind.Timeout => "no response (timed out)",
         CloudFailureKind.Network => $"connection failed: {_exception?.Message}",
+        CloudFailureKind.TokenUnavailable => $"no access token: {_exception?.Message}",
         _ => $"malformed response: {Error?.Message}",
     };
 
@@ -272,14 +326,18 @@ public sealed class CloudCallFailure
             case CloudFailureKind.HttpError:
                 return new CloudApiException(DiagnosticCodes.ApiRetriesExhausted,
                     $"{service} kept failing{tried}; the last answer was {Summary} ({where}). Try again later.",
-                    Error!.HttpStatus, Error.Status, Error.Message, _exception);
+                    Error!.HttpStatus, Error.Status, Error.Message, _exception) { IsTransient = true };
             case CloudFailureKind.MalformedResponse:
                 return new CloudApiException(DiagnosticCodes.ApiMalformedResponse, $"{service} sent a {Summary}{tried} ({where}).",
-                    Error?.HttpStatus, null, Error?.Message, _exception);
+                    Error?.HttpStatus, null, Error?.Message, _exception) { IsTransient = true };
+            case CloudFailureKind.TokenUnavailable:
+                // Keeps the credential's own VTX3xxx code and message, which name the credential and its token endpoint.
+                var cause = (VertexCloudException)_exception!;
+                return new CloudApiException(cause.Code, $"{cause.Message}{(attempts > 1 ? $" (gave up{tried})" : "")}", null, null, null, cause) { IsTransient = true };
             default:
                 return new CloudApiException(DiagnosticCodes.ApiUnreachable,
                     $"Could not reach {service} at {_uri.Host}{tried}: {Summary}. Check the network, proxy settings and the API endpoint ({where}).",
-                    null, null, null, _exception);
+                    null, null, null, _exception) { IsTransient = true };
         }
     }
 }

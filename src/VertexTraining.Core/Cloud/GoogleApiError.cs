@@ -10,6 +10,9 @@ namespace VertexTraining.Core.Cloud;
 /// </summary>
 public sealed record GoogleApiError(int HttpStatus, string? Status, string? Message, TimeSpan? RetryDelay)
 {
+    /// <summary>The longest service message kept; longer ones end with "...".</summary>
+    public const int MaxMessageChars = 1000;
+
     /// <summary>Reads an error response; bodies that are not Google's JSON keep their first line as the message.</summary>
     public static GoogleApiError Parse(int httpStatus, string body, HttpResponseHeaders? headers = null)
     {
@@ -42,11 +45,8 @@ public sealed record GoogleApiError(int HttpStatus, string? Status, string? Mess
             // Not Google's JSON (a proxy's HTML page, a truncated body): fall through to the raw text.
         }
 
-        if (message is null)
-        {
-            var firstLine = body.Split('\n', 2)[0].Trim();
-            message = firstLine.Length > 200 ? firstLine[..200] + "..." : firstLine;
-        }
+        // Printed to the user: a snippet, however long the service's message or page was.
+        message = message is null ? BoundedBody.Snippet(body.Split('\n', 2)[0], 200) : BoundedBody.Snippet(message, MaxMessageChars);
 
         if (retryDelay is null && headers?.RetryAfter is { } retryAfter)
         {

@@ -9,4 +9,10 @@ public interface IAccessTokenSource
 {
     /// <summary>A valid access token; implementations cache and refresh. Failures throw a VTX3xxx <see cref="VertexCloudException"/>.</summary>
     Task<string> GetAccessTokenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A new token in place of <paramref name="rejectedToken"/>, which the API refused (401) before its stated
+    /// expiry. Failures throw as <see cref="GetAccessTokenAsync"/> does.
+    /// </summary>
+    Task<string> RefreshAccessTokenAsync(string rejectedToken, CancellationToken cancellationToken) => GetAccessTokenAsync(cancellationToken);
 }

@@ -18,6 +18,14 @@ public interface IJobFollowObserver
     /// <param name="error">What went wrong.</param>
     /// <param name="givingUp">True when log reading stops for good (permission denied).</param>
     void LogsUnavailable(CloudApiException error, bool givingUp);
+
+    /// <summary>Reading the job failed transiently (outage, timeout, token endpoint down); called once per outage.</summary>
+    /// <param name="since">When the outage was first seen.</param>
+    /// <param name="error">The first failure.</param>
+    void ConnectionLost(DateTimeOffset since, VertexCloudException error);
+
+    /// <summary>The job could be read again after <see cref="ConnectionLost"/>.</summary>
+    void ConnectionRestored(DateTimeOffset since, TimeSpan outage);
 }
 
 /// <summary>How often and how long to poll.</summary>
@@ -29,20 +37,29 @@ public sealed class FollowOptions
     /// <summary>Waits between polls; tests replace it.</summary>
     public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
 
-    /// <summary>Extra log reads after the job ended, since entries reach Cloud Logging a little after they were written.</summary>
-    public int LogDrainPolls { get; init; } = 2;
+    /// <summary>Backoff between reads of the job while the API is unreachable; capped at <see cref="RetryPolicy.MaxOutageDelay"/>.</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>The time shown in "connection lost, retrying since ..."; tests may pin it.</summary>
+    public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.Now;
 }
 
 /// <summary>
 /// Follows a job to its end: polls its state, streams its log lines, and returns the final job.
-/// Cancelling the token stops following only; the job keeps running in the cloud.
+/// Transient failures (5xx, timeouts, refused connections, the token endpoint down) never end it: it keeps
+/// trying with backoff, says once that the connection was lost and once that it is back, until the job
+/// ends or the caller cancels. Answers such as 403 or 404 end it. Cancelling the token stops following
+/// only; the job keeps running in the cloud.
 /// </summary>
 public sealed class JobFollower
 {
+    private static readonly TimeSpan MaxDrainStep = TimeSpan.FromSeconds(10);
+
     private readonly VertexJobClient _jobs;
     private readonly Func<VertexJob, JobLogReader>? _logs;
     private readonly FollowOptions _options;
     private bool _logsDisabled;
+    private DateTimeOffset? _outageSince;
 
     /// <summary>Creates a follower.</summary>
     /// <param name="jobs">Reads the job.</param>
@@ -68,7 +85,7 @@ public sealed class JobFollower
         {
             if (poll > 0)
             {
-                job = await _jobs.GetAsync(job.Name, cancellationToken).ConfigureAwait(false);
+                job = await GetThroughOutagesAsync(job.Name, observer, cancellationToken).ConfigureAwait(false);
             }
 
             reader ??= _logs?.Invoke(job);
@@ -88,21 +105,65 @@ public sealed class JobFollower
 
             if (terminal)
             {
-                // The last lines land in Cloud Logging after the job ends: drain them before announcing the end.
-                for (var i = 0; reader is not null && i < _options.LogDrainPolls; i++)
-                {
-                    await _options.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
-                    if (await ReadLogsAsync(reader, observer, cancellationToken).ConfigureAwait(false) == 0)
-                    {
-                        break;
-                    }
-                }
-
+                await DrainLogsAsync(reader, observer, cancellationToken).ConfigureAwait(false);
                 observer.StateChanged(job, lastState);
                 return job;
             }
 
             await _options.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<VertexJob> GetThroughOutagesAsync(JobName name, IJobFollowObserver observer, CancellationToken cancellationToken)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                var job = await _jobs.GetAsync(name, cancellationToken).ConfigureAwait(false);
+                if (_outageSince is { } since)
+                {
+                    _outageSince = null;
+                    observer.ConnectionRestored(since, _options.Now() - since);
+                }
+
+                return job;
+            }
+            catch (VertexCloudException e) when (e.IsTransient)
+            {
+                if (_outageSince is null)
+                {
+                    _outageSince = _options.Now();
+                    observer.ConnectionLost(_outageSince.Value, e);
+                }
+
+                await _options.Retry.Delay(_options.Retry.OutageBackoff(failures), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // The last lines reach Cloud Logging after the job ends, some later than others: read again each poll
+    // interval until a read finds nothing and the time waited covers the lateness seen so far (at most the
+    // reader's overlap window), so the lines of a job whose entries arrive 15 s late are all printed.
+    private async Task DrainLogsAsync(JobLogReader? reader, IJobFollowObserver observer, CancellationToken cancellationToken)
+    {
+        if (reader is null)
+        {
+            return;
+        }
+
+        // A long poll interval is for sparing the job's API, not for keeping the user waiting after the end.
+        var step = _options.PollInterval < MaxDrainStep ? _options.PollInterval : MaxDrainStep;
+        var waited = TimeSpan.Zero;
+        while (!_logsDisabled && waited < reader.Overlap)
+        {
+            await _options.Delay(step, cancellationToken).ConfigureAwait(false);
+            waited += step;
+            var read = await ReadLogsAsync(reader, observer, cancellationToken).ConfigureAwait(false);
+            if (read == 0 && waited >= reader.LatestArrival)
+            {
+                return;
+            }
         }
     }
 

@@ -15,8 +15,11 @@ public sealed record LogLine(DateTimeOffset Timestamp, string Task, string Sever
 
 /// <summary>
 /// Reads a job's log (resource <c>ml_job</c>, as <c>gcloud ai custom-jobs stream-logs</c> does) incrementally:
-/// each call returns only the lines not returned before. The query starts at the newest timestamp already
-/// seen (inclusive, since several entries share a timestamp) and entries already seen there are skipped.
+/// each call returns only the lines not returned before. Entries can reach Cloud Logging well after their
+/// timestamp, behind newer ones already read, so each query starts <see cref="Overlap"/> (60 s) before the
+/// newest timestamp seen and entries already returned are skipped by insertId. The ids remembered are only
+/// those inside that window, so memory stays bounded however long the job runs; an entry that arrives more
+/// than the window late is not seen by a follower (<c>logs</c> without --follow, run afterwards, prints it).
 /// </summary>
 public sealed class JobLogReader
 {
@@ -28,9 +31,8 @@ public sealed class JobLogReader
     private readonly string _jobId;
     private readonly string? _task;
     private readonly int _pageSize;
-    private readonly HashSet<string> _seenAtWatermark = new(StringComparer.Ordinal);
-    private string? _watermarkText;
-    private DateTimeOffset _watermark = DateTimeOffset.MinValue;
+    private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    private DateTimeOffset? _watermark;
 
     /// <summary>Creates a reader for one job.</summary>
     /// <param name="client">The logging client.</param>
@@ -38,8 +40,10 @@ public sealed class JobLogReader
     /// <param name="jobId">The numeric job id (for a tuning job, the tuning job's id).</param>
     /// <param name="task">Only this task (e.g. <c>workerpool0-0</c>), or every task when null.</param>
     /// <param name="pageSize">Entries per page, 1..1000.</param>
-    public JobLogReader(CloudLoggingClient client, string project, string jobId, string? task = null, int pageSize = 1000)
+    /// <param name="overlap">How far behind the newest timestamp each read starts; default <see cref="DefaultOverlap"/>.</param>
+    public JobLogReader(CloudLoggingClient client, string project, string jobId, string? task = null, int pageSize = 1000, TimeSpan? overlap = null)
     {
+        Overlap = overlap ?? DefaultOverlap;
         _client = client;
         _project = project;
         // Both go into the logging filter: checked against their grammars, so neither can widen it.
@@ -47,6 +51,18 @@ public sealed class JobLogReader
         _task = string.IsNullOrEmpty(task) ? null : CloudNameSegments.TaskName(task, "--task");
         _pageSize = pageSize;
     }
+
+    /// <summary>How late an entry may reach Cloud Logging and still be printed by a follower.</summary>
+    public static readonly TimeSpan DefaultOverlap = TimeSpan.FromSeconds(60);
+
+    /// <summary>How far behind the newest timestamp seen each read starts.</summary>
+    public TimeSpan Overlap { get; }
+
+    /// <summary>The latest arrival seen so far (receiveTimestamp minus timestamp), at most <see cref="Overlap"/>: how long a follower should keep reading after the end.</summary>
+    public TimeSpan LatestArrival { get; private set; }
+
+    /// <summary>How many insertIds are remembered now (those inside the overlap window).</summary>
+    public int RememberedIds => _seen.Count;
 
     /// <summary>The logging filter for a job, optionally a task and a start time.</summary>
     public static string BuildFilter(string jobId, string? task, string? since)
@@ -65,10 +81,11 @@ public sealed class JobLogReader
         return filter;
     }
 
-    /// <summary>Lines written since the previous call, oldest first.</summary>
+    /// <summary>Lines not returned before, in the order Cloud Logging returns them (timestamp order, late arrivals when they arrive).</summary>
     public async Task<IReadOnlyList<LogLine>> ReadNewAsync(CancellationToken cancellationToken)
     {
-        var filter = BuildFilter(_jobId, _task, _watermarkText);
+        var since = _watermark - Overlap;
+        var filter = BuildFilter(_jobId, _task, since?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
         var lines = new List<LogLine>();
         string? pageToken = null;
         var pages = 0;
@@ -77,41 +94,63 @@ public sealed class JobLogReader
             var page = await _client.ListAsync(_project, filter, pageToken, _pageSize, cancellationToken).ConfigureAwait(false);
             foreach (var entry in page.Entries)
             {
-                Accept(entry, lines);
+                Accept(entry, since, lines);
             }
 
             pageToken = page.NextPageToken;
         }
         while (pageToken is not null && ++pages < MaxPagesPerRead);
 
+        ForgetOutsideWindow();
         return lines;
     }
 
-    private void Accept(LogEntry entry, List<LogLine> lines)
+    private void Accept(LogEntry entry, DateTimeOffset? since, List<LogLine> lines)
     {
         var timestamp = VertexJob.ParseTime(entry.Timestamp) ?? DateTimeOffset.MinValue;
-        if (timestamp < _watermark)
+        // Older than the window: its id may already be forgotten, so it cannot be told apart from one printed.
+        if (timestamp < since)
         {
             return;
         }
 
-        var key = entry.InsertId ?? $"{entry.LogName}|{entry.Message}";
-        if (timestamp > _watermark)
+        var key = entry.InsertId ?? $"{entry.LogName}|{entry.Timestamp}|{entry.Message}";
+        if (!_seen.TryAdd(key, timestamp))
+        {
+            return;
+        }
+
+        if (_watermark is null || timestamp > _watermark)
         {
             _watermark = timestamp;
-            _watermarkText = timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-            _seenAtWatermark.Clear();
         }
 
-        if (!_seenAtWatermark.Add(key))
+        if (VertexJob.ParseTime(entry.ReceiveTimestamp) is { } received && received - timestamp > LatestArrival)
         {
-            return;
+            LatestArrival = received - timestamp > Overlap ? Overlap : received - timestamp;
         }
 
         var severity = string.IsNullOrEmpty(entry.Severity) ? "DEFAULT" : entry.Severity;
         foreach (var text in entry.Message.TrimEnd('\r', '\n').Split('\n'))
         {
             lines.Add(new LogLine(timestamp, entry.TaskName, severity, text.TrimEnd('\r')));
+        }
+    }
+
+    // The next query starts at the watermark minus the window: ids of entries before that can never come back.
+    private void ForgetOutsideWindow()
+    {
+        if (_watermark - Overlap is not { } horizon)
+        {
+            return;
+        }
+
+        foreach (var (key, timestamp) in _seen)
+        {
+            if (timestamp < horizon)
+            {
+                _seen.Remove(key);
+            }
         }
     }
 }

@@ -19,6 +19,9 @@ public sealed class RetryPolicy
     /// <summary>The longest server-requested delay we honour; beyond it we stop retrying sooner rather than hang.</summary>
     public TimeSpan MaxServerDelay { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The longest wait between reads of a followed job during an outage, however long it lasts.</summary>
+    public TimeSpan MaxOutageDelay { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long one attempt may take before it counts as a timeout.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -44,8 +47,18 @@ public sealed class RetryPolicy
             return requested > MaxServerDelay ? MaxServerDelay : requested;
         }
 
-        var ceiling = InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, retry - 1));
-        ceiling = Math.Min(ceiling, MaxDelay.TotalMilliseconds);
+        return Jittered(retry, MaxDelay);
+    }
+
+    /// <summary>
+    /// The wait after the <paramref name="failures"/>-th failed read of a followed job in one outage: the same
+    /// doubling as <see cref="BackoffFor"/> from <see cref="InitialDelay"/>, capped at <see cref="MaxOutageDelay"/>.
+    /// </summary>
+    public TimeSpan OutageBackoff(int failures) => Jittered(failures, MaxOutageDelay);
+
+    private TimeSpan Jittered(int step, TimeSpan cap)
+    {
+        var ceiling = Math.Min(InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Clamp(step - 1, 0, 30)), cap.TotalMilliseconds);
         // Half fixed, half random ("equal jitter"): clients that failed together spread out, yet none retries at once.
         return TimeSpan.FromMilliseconds(ceiling / 2 + ceiling / 2 * NextRandom());
     }

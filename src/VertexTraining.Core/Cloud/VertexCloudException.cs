@@ -18,6 +18,12 @@ public class VertexCloudException : Exception
     /// <summary>One of <see cref="DiagnosticCodes"/>.</summary>
     public string Code { get; }
 
+    /// <summary>
+    /// True when the cause is likely to pass (outage, timeout, token endpoint down), so a follower keeps
+    /// trying; false for answers such as 400, 403 or 404, which repeating would not change.
+    /// </summary>
+    public bool IsTransient { get; init; }
+
     /// <summary>The same problem as a diagnostic, printed in MSBuild's canonical format by the CLI.</summary>
     public VertexDiagnostic ToDiagnostic(string subject = "dotnet-vertex") => new(Code, subject, Message);
 }

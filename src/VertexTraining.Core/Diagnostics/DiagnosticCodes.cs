@@ -38,6 +38,12 @@ public static class DiagnosticCodes
     /// <summary>A --filter expression whose parentheses or quotes do not balance.</summary>
     public const string InvalidListFilter = "VTX1015";
 
+    /// <summary>The command line does not parse: unknown command or option, missing argument, bad value.</summary>
+    public const string InvalidCommandLine = "VTX1016";
+
+    /// <summary>--poll-interval outside 0.5 s .. 1 h (or not a finite number).</summary>
+    public const string InvalidPollInterval = "VTX1017";
+
     // Machines and accelerators.
     public const string InvalidMachineType = "VTX1020";
     public const string UnknownAcceleratorType = "VTX1021";
@@ -124,6 +130,9 @@ public static class DiagnosticCodes
     public const string TokenRequestFailed = "VTX3005";
     public const string MetadataServerUnavailable = "VTX3006";
 
+    /// <summary>The token endpoint failed transiently (5xx, timeout, network): the credential was not refused.</summary>
+    public const string TokenEndpointUnavailable = "VTX3007";
+
     // Vertex AI and Cloud Logging APIs.
     public const string ApiRequestFailed = "VTX4001";
     public const string ApiInvalidArgument = "VTX4002";
@@ -138,6 +147,9 @@ public static class DiagnosticCodes
 
     /// <summary>A request would have left the configured API endpoint; refused before a token is fetched.</summary>
     public const string RequestOutsideEndpoint = "VTX4014";
+
+    /// <summary>A response body above the 32 MiB bound; it is not read.</summary>
+    public const string ApiResponseTooLarge = "VTX4015";
     public const string SubmissionOutcomeUnknown = "VTX4011";
     public const string InvalidRequestDocument = "VTX4012";
     public const string SubmissionFileWriteFailed = "VTX4013";

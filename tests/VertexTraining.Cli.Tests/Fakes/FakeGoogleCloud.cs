@@ -59,6 +59,9 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
     /// <summary>entries:list first answers this many empty pages with a nextPageToken (Logging's "search timed out").</summary>
     public int EmptyLogPages { get; set; }
 
+    /// <summary>Decides whether entries:list shows an entry yet (Cloud Logging receives some late); null shows all.</summary>
+    public Func<JsonObject, bool>? LogEntryVisible { get; set; }
+
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
 
     public IReadOnlyList<FakeJob> Jobs
@@ -75,16 +78,33 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
     public static async Task<FakeGoogleCloud> StartAsync()
     {
         var fake = new FakeGoogleCloud();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        fake._app = app;
-        fake.BaseUri = new Uri(app.Urls.Single().TrimEnd('/') + "/");
+        fake._app = await fake.ListenAsync(0);
+        fake.BaseUri = new Uri(fake._app.Urls.Single().TrimEnd('/') + "/");
         fake.OAuth.TokenUrl = fake.TokenUrl;
         return fake;
+    }
+
+    /// <summary>Stops listening: connections to the port are refused until <see cref="ComeBackAsync"/>.</summary>
+    public async Task GoDownAsync()
+    {
+        var app = _app!;
+        _app = null;
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Listens again on the same port, with every job and token as before.</summary>
+    public async Task ComeBackAsync() => _app = await ListenAsync(BaseUri.Port);
+
+    private async Task<WebApplication> ListenAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.Run(HandleAsync);
+        await app.StartAsync();
+        return app;
     }
 
     public async ValueTask DisposeAsync()
@@ -146,6 +166,15 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
         if (fault?.Kind == FaultKind.Status)
         {
             await FakeOAuth.WriteJson(context, fault.Status, Error(fault.Status, fault.StatusName ?? "UNAVAILABLE", fault.Message, fault.RetryDelay));
+            return;
+        }
+
+        if (fault?.Kind == FaultKind.HugeBody)
+        {
+            var filler = new string('x', fault.Size);
+            await FakeOAuth.WriteJson(context, fault.Status, fault.Status == 200
+                ? new JsonObject { ["name"] = "projects/p/locations/l/customJobs/1", ["state"] = "JOB_STATE_RUNNING", ["displayName"] = filler }
+                : Error(fault.Status, fault.StatusName ?? "INVALID_ARGUMENT", filler));
             return;
         }
 
@@ -476,7 +505,7 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
         {
             lock (job)
             {
-                entries.AddRange(job.LogEntries.Where(matches).Select(e => (JsonObject)e.DeepClone()));
+                entries.AddRange(job.LogEntries.Where(matches).Where(e => LogEntryVisible?.Invoke(e) ?? true).Select(e => (JsonObject)e.DeepClone()));
             }
         }
 

@@ -20,6 +20,8 @@ public sealed class FakeOAuth
     private readonly ConcurrentDictionary<string, (string Secret, string RefreshToken, string Identity)> _users = new();
     private readonly ConcurrentDictionary<string, string> _federation = new();
     private readonly ConcurrentDictionary<string, string> _issued = new();
+    private readonly ConcurrentDictionary<string, bool> _revoked = new();
+    private int _revokeNext;
 
     /// <summary>The token endpoint's URL.</summary>
     public string TokenUrl { get; set; } = "";
@@ -45,7 +47,16 @@ public sealed class FakeOAuth
 
     public void AddFederatedSubject(string audience, string subjectToken) => _federation[audience] = subjectToken;
 
-    public bool IsValid(string token) => _issued.ContainsKey(token);
+    public bool IsValid(string token) => _issued.ContainsKey(token) && !_revoked.ContainsKey(token);
+
+    /// <summary>The next <paramref name="count"/> tokens issued are refused by the API (401) though not yet expired: revoked early.</summary>
+    public void RevokeNextIssued(int count) => Interlocked.Exchange(ref _revokeNext, count);
+
+    /// <summary>The lifetime (expires_in) of the tokens the token endpoint issues.</summary>
+    public int TokenLifetimeSeconds { get; set; } = 3599;
+
+    /// <summary>A valid token for tests that call the API directly.</summary>
+    public string IssueTestToken() => NewToken("test");
 
     internal async Task HandleTokenAsync(HttpContext context)
     {
@@ -204,7 +215,7 @@ public sealed class FakeOAuth
     private async Task Issue(HttpContext context, string grant) => await WriteJson(context, 200, new JsonObject
     {
         ["access_token"] = NewToken(grant),
-        ["expires_in"] = 3599,
+        ["expires_in"] = TokenLifetimeSeconds,
         ["token_type"] = "Bearer",
     });
 
@@ -212,6 +223,15 @@ public sealed class FakeOAuth
     {
         var token = NextToken ?? "ya29.fake-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         _issued[token] = grant;
+        if (Interlocked.Decrement(ref _revokeNext) >= 0)
+        {
+            _revoked[token] = true;
+        }
+        else
+        {
+            Interlocked.Increment(ref _revokeNext);
+        }
+
         return token;
     }
 

@@ -25,6 +25,9 @@ public enum FaultKind
 
     /// <summary>Answer 200 with a body that is not JSON.</summary>
     MalformedJson,
+
+    /// <summary>Answer <see cref="Fault.Status"/> with valid JSON of about <see cref="Fault.Size"/> bytes (a job, or a Google error).</summary>
+    HugeBody,
 }
 
 /// <summary>A fault injected into the next <see cref="Times"/> requests that match.</summary>
@@ -45,4 +48,7 @@ public sealed class Fault
     public TimeSpan Delay { get; init; }
 
     public int Times { get; set; } = 1;
+
+    /// <summary>The body size of <see cref="FaultKind.HugeBody"/>.</summary>
+    public int Size { get; init; }
 }

@@ -20,6 +20,7 @@ public sealed class CliHarness : IAsyncDisposable
 {
     private readonly List<TimeSpan> _retryDelays = [];
     private readonly List<TimeSpan> _pollDelays = [];
+    private TimeSpan _elapsed;
 
     private CliHarness(FakeGoogleCloud server)
     {
@@ -36,16 +37,49 @@ public sealed class CliHarness : IAsyncDisposable
         {
             RequestTimeout = TimeSpan.FromSeconds(3),
             NextRandom = () => 0.5,
-            Delay = (delay, _) =>
+            Delay = async (delay, _) =>
             {
                 lock (_retryDelays)
                 {
                     _retryDelays.Add(delay);
                 }
 
-                return Task.CompletedTask;
+                await PassTimeAsync(delay);
             },
         };
+    }
+
+    /// <summary>
+    /// Fake time: the sum of every retry and poll delay the in-process CLI asked for (none really waits).
+    /// Outages and late log entries are scripted against it, so minutes pass in milliseconds.
+    /// </summary>
+    public TimeSpan Elapsed
+    {
+        get
+        {
+            lock (_retryDelays)
+            {
+                return _elapsed;
+            }
+        }
+    }
+
+    /// <summary>Runs after every delay of the in-process CLI with the new <see cref="Elapsed"/> (to start or end an outage).</summary>
+    public Func<TimeSpan, Task>? OnTimePassed { get; set; }
+
+    private async Task PassTimeAsync(TimeSpan delay)
+    {
+        TimeSpan now;
+        lock (_retryDelays)
+        {
+            _elapsed += delay;
+            now = _elapsed;
+        }
+
+        if (OnTimePassed is { } onTimePassed)
+        {
+            await onTimePassed(now);
+        }
     }
 
     public FakeGoogleCloud Server { get; }
@@ -122,6 +156,7 @@ public sealed class CliHarness : IAsyncDisposable
                     _pollDelays.Add(delay);
                 }
 
+                await PassTimeAsync(delay);
                 if (OnPoll is { } onPoll)
                 {
                     await onPoll(++polls);
