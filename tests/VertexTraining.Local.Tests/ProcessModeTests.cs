@@ -90,6 +90,28 @@ public sealed class ProcessModeTests : IDisposable
     }
 
     [Fact]
+    public async Task Parallel_trials_of_a_multi_replica_job_each_get_their_own_addresses()
+    {
+        var app = await ProbeApp.AppAsync();
+        var request = JobDocs.Tuning(
+            JobDocs.Spec(
+                JobDocs.Pool(1, "--probe=exchange", $"--marker={_marker}"),
+                JobDocs.Pool(1, "--probe=exchange", $"--marker={_marker}")),
+            JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2)),
+            maxTrials: 2, parallel: 2, maxFailed: 2).Save(_temp.Path);
+
+        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
+
+        Assert.DoesNotContain("Address already in use", result.All);
+        Assert.Contains("trial-1-workerpool0-0 | primary exchanged with 1 workers", result.Output);
+        Assert.Contains("trial-2-workerpool0-0 | primary exchanged with 1 workers", result.Output);
+        var started = System.Text.RegularExpressions.Regex.Matches(result.Output, "local-run: (trial-[12]-workerpool[01]-0): started at (\\S+)")
+            .Select(m => m.Groups[2].Value).ToList();
+        Assert.Equal(4, started.Count);
+        Assert.Equal(4, started.Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_killed_build_takes_its_local_run_and_every_replica_with_it()
     {
         var app = await ProbeApp.AppAsync();

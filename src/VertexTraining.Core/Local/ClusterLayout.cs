@@ -30,6 +30,15 @@ public sealed class ClusterLayout
     /// <summary>Whether the job has more than one replica; only such jobs get TF_CONFIG, as on Vertex AI.</summary>
     public bool IsDistributed => Replicas.Count > 1;
 
+    /// <summary>The same replicas at new addresses: each trial of a tuning job gets its own, so parallel trials never share a port.</summary>
+    public ClusterLayout WithFreshPorts(Func<int, IReadOnlyList<int>>? allocatePorts = null)
+    {
+        var ports = (allocatePorts ?? LoopbackPorts.Allocate)(Replicas.Count);
+        return new ClusterLayout(
+            [.. Replicas.Select((r, n) => r with { Address = string.Create(CultureInfo.InvariantCulture, $"{LoopbackPorts.Host}:{ports[n]}") })],
+            _jobSpec);
+    }
+
     /// <summary>Plans the replicas of <paramref name="spec"/>, with ports from <paramref name="allocatePorts"/>.</summary>
     /// <exception cref="LocalRunException">The spec has no runnable primary pool.</exception>
     public static ClusterLayout Create(CustomJobSpec spec, Func<int, IReadOnlyList<int>>? allocatePorts = null)

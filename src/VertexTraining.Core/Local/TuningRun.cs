@@ -94,7 +94,9 @@ internal sealed class TuningRun
                     StartTime = JobResource.Timestamp(start),
                 }));
                 _output.Info($"trial {id}: started with {assignment}");
-                var request = new ReplicaSetRequest(_layout, _launcher, new ReplicaRunContext(_jobId, _folder, id, _options.PassGpus),
+                // Each trial gets addresses of its own: parallel trials of a multi-replica job must not share ports.
+                var layout = _layout.WithFreshPorts();
+                var request = new ReplicaSetRequest(layout, _launcher, new ReplicaRunContext(_jobId, _folder, id, _options.PassGpus),
                     assignment.ToArguments(), timeout, _output, _options.StopGrace, _options.FinishGrace)
                     .WithRestarts(_job.TrialJobSpec?.Scheduling, _options, _folder);
                 running[ReplicaSetRun.RunAsync(request, stopTrials.Token)] = (id, assignment, start);
