@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace VertexTraining.Runtime.Tests;
 
 /// <summary>build/gpu-check.sh on machines without a GPU: it says why it skips and exits 0, so CI runs it as it is.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GpuCheckScriptTests
 {
     [NoGpuDriverFact]

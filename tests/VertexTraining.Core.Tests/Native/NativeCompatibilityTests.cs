@@ -173,3 +173,58 @@ public sealed class NativeCompatibilityTests(NativeLibraryFixture fixture) : ICl
         return diagnostics;
     }
 }
+
+/// <summary>The library of the issue: TorchSharp 0.107.0's own libLibTorchSharp.so, from the NuGet package.</summary>
+public sealed class TorchSharpLibraryTests
+{
+    private static string LibTorchSharp
+    {
+        get
+        {
+            var package = typeof(TorchSharpLibraryTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+                .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "TorchSharpPackage").Value;
+            var path = Path.Combine(package!, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+            Assert.True(File.Exists(path), $"{path} is missing: restore tests/VertexTraining.Core.Tests");
+            return path;
+        }
+    }
+
+    [Fact]
+    public void Reads_what_readelf_reads()
+    {
+        var expected = ReadElfOutput.Parse(NativeToolchain.ReadElf(LibTorchSharp));
+        var library = ElfReader.Read(LibTorchSharp).Library!;
+
+        Assert.Equal(expected.Needed, library.Needed);
+        Assert.Equal(expected.VersionNeeds, library.VersionNeeds);
+        Assert.Contains(new VersionNeed("libstdc++.so.6", "GLIBCXX_3.4.32"), library.VersionNeeds);
+    }
+
+    [Fact]
+    public void Stops_on_the_default_base_with_the_24_04_fix_and_loads_on_24_04()
+    {
+        var publish = Path.Combine(Path.GetTempPath(), "vtx-torchsharp-" + Guid.NewGuid().ToString("N")[..8]);
+        var native = Path.Combine(publish, "runtimes", "linux-x64", "native");
+        Directory.CreateDirectory(native);
+        File.Copy(LibTorchSharp, Path.Combine(native, "libLibTorchSharp.so"));
+        try
+        {
+            var onDefault = new DiagnosticBag();
+            NativeCompatibilityCheck.Run(publish, CudaImageFacts.FromImage("nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04", out _)!, onDefault);
+            var onNoble = new DiagnosticBag();
+            var report = NativeCompatibilityCheck.Run(publish, CudaImageFacts.FromImage("nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04", out _)!, onNoble);
+
+            var error = Assert.Single(onDefault.Items);
+            Assert.Equal(DiagnosticCodes.NativeLibraryIncompatible, error.Code);
+            Assert.Contains("libLibTorchSharp.so cannot load on nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04: it needs GLIBCXX_3.4.32 of libstdc++.so.6", error.Message);
+            Assert.Contains("VertexUbuntuVersion=24.04", error.Message);
+            Assert.Empty(onNoble.Items);
+            // libtorch itself comes from the libtorch-cpu package, not copied here: not judged, but said.
+            Assert.Contains("libtorch_cpu.so", report.NotChecked);
+        }
+        finally
+        {
+            Directory.Delete(publish, recursive: true);
+        }
+    }
+}
