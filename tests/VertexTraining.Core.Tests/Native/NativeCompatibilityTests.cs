@@ -148,6 +148,44 @@ public sealed class NativeCompatibilityTests(NativeLibraryFixture fixture) : ICl
     }
 
     [Fact]
+    public void On_this_machine_the_library_needing_GLIBCXX_3_4_32_loads_only_if_its_libstdcxx_has_that_version()
+    {
+        // The local process-run case: Debian 12 (GCC 12) stops at GLIBCXX_3.4.30. What this machine
+        // has is read independently, with readelf.
+        var stdcxx = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
+        var hostHas = ReadElfOutput.Parse(NativeToolchain.ReadElf(stdcxx)).VersionDefinitions.Contains("GLIBCXX_3.4.32");
+        var publish = fixture.PublishFolder((fixture.NeedsGlibcxx32, "libNeedsGcc13.so"));
+        var diagnostics = new DiagnosticBag();
+
+        NativeCompatibilityCheck.Run(publish, new HostNativeBase(), diagnostics);
+
+        if (hostHas)
+        {
+            Assert.Empty(diagnostics.Items);
+        }
+        else
+        {
+            var error = Assert.Single(diagnostics.Items);
+            Assert.Equal(DiagnosticCodes.NativeLibraryIncompatible, error.Code);
+            Assert.Contains("libNeedsGcc13.so cannot load on this machine (local process run): it needs GLIBCXX_3.4.32 of libstdc++.so.6, and this machine's", error.Message);
+            Assert.Contains("VertexLocalMode=container", error.Message);
+        }
+    }
+
+    [Fact]
+    public void The_dotnet_runtimes_own_native_libraries_load_on_this_machine()
+    {
+        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var publish = fixture.PublishFolder([.. Directory.GetFiles(runtime, "*.so").Select(f => (f, Path.GetFileName(f)))]);
+        var diagnostics = new DiagnosticBag();
+
+        var report = NativeCompatibilityCheck.Run(publish, new HostNativeBase(), diagnostics);
+
+        Assert.NotEmpty(report.Libraries);
+        Assert.Empty(diagnostics.Items);
+    }
+
+    [Fact]
     public void Every_known_CUDA_base_has_facts()
     {
         foreach (var version in Containers.CudaBaseImage.KnownVersions)
