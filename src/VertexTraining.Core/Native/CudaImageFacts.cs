@@ -92,7 +92,7 @@ public static class CudaImageFacts
     /// (any registry prefix: mirrors keep the tag), or null with <paramref name="reason"/> when the
     /// image is not an nvidia/cuda tag whose facts we hold.
     /// </summary>
-    public static CudaImageBase? FromImage(string image, out string? reason)
+    public static CudaImageNativeBase? FromImage(string image, out string? reason)
     {
         var match = TagPattern.Match(image.Split('@')[0]);
         if (!match.Success)
@@ -112,7 +112,7 @@ public static class CudaImageFacts
         // devel images carry the runtime's shared libraries plus headers and static libraries.
         var flavor = match.Groups["flavor"].Value.Replace("devel", "runtime", StringComparison.Ordinal);
         reason = null;
-        return new CudaImageBase(image, match.Groups["version"].Value, major, flavor, ubuntu);
+        return new CudaImageNativeBase(image, match.Groups["version"].Value, major, flavor, ubuntu);
     }
 
     /// <summary>The CUDA library a soname belongs to, with the CUDA major it was built for (null when the soname is not one we know).</summary>

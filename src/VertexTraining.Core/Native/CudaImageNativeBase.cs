@@ -8,7 +8,7 @@ namespace VertexTraining.Core.Native;
 /// <param name="CudaMajor">e.g. 12.</param>
 /// <param name="Flavor">base, runtime or cudnn-runtime (devel tags map to the runtime they extend).</param>
 /// <param name="Ubuntu">The Ubuntu release's C and C++ runtime.</param>
-public sealed record CudaImageBase(string Name, string CudaVersion, int CudaMajor, string Flavor, UbuntuRuntime Ubuntu) : INativeBase
+public sealed record CudaImageNativeBase(string Name, string CudaVersion, int CudaMajor, string Flavor, UbuntuRuntime Ubuntu) : INativeBase
 {
     private static readonly HashSet<string> GlibcSonames = new(StringComparer.Ordinal)
     {
