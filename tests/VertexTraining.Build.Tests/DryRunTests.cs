@@ -60,6 +60,8 @@ public sealed class DryRunTests(DryRunFixture fixture) : IClassFixture<DryRunFix
         var digest = run.PinnedDigest();
         Assert.All(run.ImageUris(), uri => Assert.Equal($"{run.ImageName}@{digest}", uri));
         Assert.Equal($"{run.ImageName}@{digest}", run.ReportedImageUri);
+        // The self-contained .NET runtime's own native libraries load on the default base.
+        Assert.Contains(run.Build.VertexLines, l => l.StartsWith("VertexTraining: native compatibility:", StringComparison.Ordinal) && l.EndsWith(": they load", StringComparison.Ordinal));
     }
 
     [RegistryFact]

@@ -55,24 +55,7 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
     }
 
     /// <summary>Logs each diagnostic with its code; returns true when none is an error.</summary>
-    protected bool Report(IEnumerable<VertexDiagnostic> diagnostics)
-    {
-        var ok = true;
-        foreach (var d in diagnostics)
-        {
-            if (d.IsWarning)
-            {
-                Log.LogWarning(null, d.Code, null, DiagnosticFile, 0, 0, 0, 0, d.Message);
-            }
-            else
-            {
-                Log.LogError(null, d.Code, null, DiagnosticFile, 0, 0, 0, 0, d.Message);
-                ok = false;
-            }
-        }
-
-        return ok;
-    }
+    protected bool Report(IEnumerable<VertexDiagnostic> diagnostics) => Log.LogDiagnostics(diagnostics, DiagnosticFile);
 
     /// <summary>Where diagnostics are reported: the user's project when known.</summary>
     protected string DiagnosticFile => string.IsNullOrEmpty(ProjectFile) ? BuildEngine.ProjectFileOfTaskNode : ProjectFile;

@@ -32,6 +32,10 @@ public static class CudaBaseImage
     /// <summary>Every known version, oldest first.</summary>
     public static IReadOnlyList<string> KnownVersions { get; } = [.. Known.Select(k => k.Version.ToNormalizedString())];
 
+    /// <summary>The known versions, oldest first, that come as <paramref name="flavor"/> on Ubuntu <paramref name="ubuntu"/>.</summary>
+    public static IReadOnlyList<string> OfferedVersions(string flavor, string ubuntu) =>
+        [.. Known.Where(k => k.Flavors.Contains(flavor) && k.Ubuntus.Contains(ubuntu)).Select(k => k.Version.ToNormalizedString())];
+
     /// <summary>
     /// The full image reference, e.g. <c>nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04</c>, or null
     /// with errors in <paramref name="diagnostics"/>.
@@ -63,7 +67,7 @@ public static class CudaBaseImage
 
         if (!release.Flavors.Contains(flavor) || !release.Ubuntus.Contains(ubuntu))
         {
-            var offered = Known.Where(k => k.Flavors.Contains(flavor) && k.Ubuntus.Contains(ubuntu)).Select(k => k.Version.ToNormalizedString()).ToList();
+            var offered = OfferedVersions(flavor, ubuntu);
             diagnostics.Error(DiagnosticCodes.CudaFlavorNotAvailable, "VertexCudaFlavor",
                 $"nvidia/cuda has no '{flavor}' image for CUDA {release.Version} on Ubuntu {ubuntu}; CUDA {release.Version} comes as {string.Join(", ", release.Flavors)} on Ubuntu {string.Join(", ", release.Ubuntus)}. "
                 + $"'{flavor}' on Ubuntu {ubuntu} exists for CUDA {string.Join(", ", offered)}.");

@@ -116,6 +116,15 @@ public static class DiagnosticCodes
     /// <summary>The loopback registry that local container runs push their layered image to could not start.</summary>
     public const string LocalImageRegistryFailed = "VTX2051";
 
+    /// <summary>A native library of the publish output needs what the base image lacks (a newer GLIBCXX_, a CUDA library of another flavour or version).</summary>
+    public const string NativeLibraryIncompatible = "VTX2060";
+
+    /// <summary>The publish output carries CUDA libraries that the chosen flavour installs too; a lighter flavour avoids it.</summary>
+    public const string CudaLibrariesShippedTwice = "VTX2061";
+
+    /// <summary>An ELF file of the publish output could not be read, or is not for linux-x64, so it was not checked.</summary>
+    public const string NativeLibraryUnreadable = "VTX2062";
+
     /// <summary>dotnet-vertex submit failed without printing its own diagnostic (raised by the targets).</summary>
     public const string SubmitFailed = "VTX4000";
 
