@@ -29,6 +29,10 @@ internal static class StatusCommand
         return command;
     }
 
+    // A crashing trainer is restarted up to 23 times: the first reasons and the last one say enough.
+    private static string DescribeReasons(IReadOnlyList<string> reasons) =>
+        reasons.Count <= 3 ? string.Join("; ", reasons) : $"{reasons[0]}; {reasons[1]}; ... {reasons.Count - 3} more ...; {reasons[^1]}";
+
     internal static void Print(JobView job, TextWriter output)
     {
         var rows = new List<(string, string)>
@@ -62,7 +66,7 @@ internal static class StatusCommand
 
         foreach (var (task, restarts) in job.Restarts)
         {
-            rows.Add(($"Restarts {task}", $"{restarts.Count} ({string.Join("; ", restarts.Reasons)})"));
+            rows.Add(("Restarts", $"{task}: {restarts.Count} ({DescribeReasons(restarts.Reasons)})"));
         }
 
         rows.Add(job.Where);
