@@ -72,7 +72,7 @@ public sealed class ContainerModeTests : IDisposable
         var request = JobDocs.Tuning(
             JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--silent_x=3")),
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2, 3)),
-            maxTrials: 3, parallel: 2, maxFailed: 1).Save(_temp.Path);
+            maxTrials: 3, parallel: 2, maxFailed: 2).Save(_temp.Path);
 
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--image-archive", archive, "--mode", "container");
 

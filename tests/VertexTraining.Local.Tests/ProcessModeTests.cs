@@ -196,7 +196,7 @@ public sealed class ProcessModeTests : IDisposable
         study.MeasurementSelectionType = "BEST_MEASUREMENT";
         var request = JobDocs.Tuning(
             JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--fail_x=2", "--silent_x=3", "--work_ms=1500", $"--marker={_marker}")),
-            study, maxTrials: 6, parallel: 2, maxFailed: 2).Save(_temp.Path);
+            study, maxTrials: 6, parallel: 2, maxFailed: 3).Save(_temp.Path);
 
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
@@ -232,6 +232,22 @@ public sealed class ProcessModeTests : IDisposable
         Assert.Matches(@"local-run:\s+2\s+INFEASIBLE\s+\S+s\s+x=2\s+infeasible: Trial failed", result.Output);
         Assert.Contains("local-run: Best trial: 5 (score = 50, goal MAXIMIZE)", result.Output);
         await RunAssertions.NoProcessesLeftWith(_marker);
+    }
+
+    [Fact]
+    public async Task Trials_that_never_report_the_metric_spend_the_failure_budget()
+    {
+        var app = await ProbeApp.AppAsync();
+        var request = JobDocs.Tuning(
+            JobDocs.Spec(JobDocs.Pool(1, "--probe=info", $"--marker={_marker}")),
+            JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2, 3, 4, 5, 6)),
+            maxTrials: 6, parallel: 1, maxFailed: 2).Save(_temp.Path);
+
+        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
+
+        Assert.True(result.ExitCode == 1, result.All);
+        Assert.Contains($"error {DiagnosticCodes.TooManyFailedTrials}: 2 of 2 finished trials failed and maxFailedTrialCount is 2; the last failure: The trial reported no value of the metric 'score'.", result.Error);
+        Assert.Equal(2, RunAssertions.Job(_cli, result.Output).TuningJob!.Trials!.Count);
     }
 
     [Fact]

@@ -68,6 +68,7 @@ internal sealed class TuningRun
         var finished = new List<Observation>();
         var running = new Dictionary<Task<ReplicaSetOutcome>, (string Id, ParameterAssignment Parameters, DateTimeOffset Start)>();
         var (startedCount, failedCount, finishedCount) = (0, 0, 0);
+        string? lastFailure = null;
         ReplicaSetOutcome? jobFailure = null;
         var exhausted = false;
 
@@ -138,6 +139,11 @@ internal sealed class TuningRun
                                  (otherTags.Count > 0 ? $" (it reported {string.Join(", ", otherTags.Select(t => $"'{t}'"))} instead)." : ".");
                     Finish(trialId, LocalJobStates.TrialInfeasible, null, null, reason);
                     finished.Add(new Observation(parameters, null));
+
+                    // A trial without the metric is as useless to the study as a crashed one: it spends the same failure
+                    // budget, so a trainer that never reports stops the study early instead of running every trial.
+                    failedCount++;
+                    lastFailure = reason;
                     _output.Diagnostic(new VertexDiagnostic(DiagnosticCodes.TrialReportedNoMetric, $"trial {trialId}",
                         $"Trial {trialId}: {reason} Report it with HyperTune.Report(\"{metric.MetricId}\", value).", IsWarning: true));
                 }
@@ -145,6 +151,7 @@ internal sealed class TuningRun
             else
             {
                 failedCount++;
+                lastFailure = outcome.Message;
                 Finish(trialId, LocalJobStates.TrialInfeasible, null, null, $"Trial failed: {outcome.Message}");
                 finished.Add(new Observation(parameters, null));
                 _output.Info($"trial {trialId}: failed: {outcome.Message}");
@@ -163,7 +170,7 @@ internal sealed class TuningRun
                     ? $"maxFailedTrialCount is {maxFailed}"
                     : "more than half of the finished trials failed (maxFailedTrialCount 0 lets the service decide)";
                 jobFailure = new ReplicaSetOutcome(ReplicaSetEnd.Failed,
-                    $"{failedCount} of {finishedCount} finished trials failed and {rule}; the last failure: {outcome.Message}",
+                    $"{failedCount} of {finishedCount} finished trials failed and {rule}; the last failure: {lastFailure}",
                     DiagnosticCodes.TooManyFailedTrials);
                 stopTrials.Cancel();
             }
