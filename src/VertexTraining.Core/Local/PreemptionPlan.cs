@@ -37,7 +37,4 @@ public sealed partial record PreemptionPlan(string? TrialId, string Task, TimeSp
     /// <summary>The written form.</summary>
     public override string ToString() =>
         (TrialId is null ? "" : $"trial-{TrialId}/") + Task + "@" + DurationText.Describe(After);
-
-    /// <summary>Whether it aims at this replica of this trial (null for a custom job).</summary>
-    public bool Targets(string? trialId, string task) => TrialId == trialId && Task == task;
 }

@@ -217,7 +217,7 @@ internal static class ReplicaSetRun
             {
                 var exits = _active.Select(s => (Task)s.Handle.Completion).ToList();
                 var nextPreemption = preemptions.TryPeek(out var plan)
-                    ? Task.Delay(Max(TimeSpan.Zero, plan.After - clock.Elapsed), CancellationToken.None)
+                    ? Task.Delay(plan.After > clock.Elapsed ? plan.After - clock.Elapsed : TimeSpan.Zero, CancellationToken.None)
                     : Task.Delay(Timeout.Infinite, CancellationToken.None);
                 var first = await Task.WhenAny([.. exits, cancelled, deadline, nextPreemption, .. finishBy is null ? Array.Empty<Task>() : [finishBy]]).ConfigureAwait(false);
                 if (first == cancelled)
@@ -362,8 +362,6 @@ internal static class ReplicaSetRun
 
             return null;
         }
-
-        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     }
 
     private static string Hint(int code) => code switch

@@ -54,15 +54,6 @@ public sealed class RestartLog
         }
     }
 
-    /// <summary>Restarts so far, by task.</summary>
-    public IReadOnlyDictionary<string, TaskRestarts> Snapshot()
-    {
-        lock (_gate)
-        {
-            return new SortedDictionary<string, TaskRestarts>(_tasks, StringComparer.Ordinal);
-        }
-    }
-
     /// <summary>Reads a run folder's restarts; empty when none were recorded or the file is unreadable.</summary>
     public static IReadOnlyDictionary<string, TaskRestarts> Read(string runDirectory)
     {

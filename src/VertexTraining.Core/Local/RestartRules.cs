@@ -21,10 +21,10 @@ internal sealed record RestartRules(int MaxWorkerRestarts, int MaxJobRetries, bo
     public static RestartRules None { get; } = new(0, 0, false, true);
 
     /// <summary>The rules a job's scheduling asks for. disableRetries forces restartJobOnWorkerRestart off, as the API documents.</summary>
-    public static RestartRules From(Scheduling? scheduling, int maxWorkerRestarts = VertexWorkerRestarts, int maxJobRetries = VertexJobRetries) =>
+    public static RestartRules From(Scheduling? scheduling) =>
         scheduling?.DisableRetries == true
-            ? new RestartRules(0, 0, false, true)
-            : new RestartRules(maxWorkerRestarts, maxJobRetries, scheduling?.RestartJobOnWorkerRestart == true, false);
+            ? None
+            : new RestartRules(VertexWorkerRestarts, VertexJobRetries, scheduling?.RestartJobOnWorkerRestart == true, false);
 
     /// <summary>
     /// Exits that mean the replica could not run at all (the engine or the shell could not start the command):
