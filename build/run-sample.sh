@@ -7,11 +7,7 @@ set -euo pipefail
 cd "$(dirname "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-dotnet pack src/VertexTraining.Build -c Release -o artifacts/packages -v:q -nologo
-dotnet pack src/VertexTraining.Runtime -c Release -o artifacts/packages -v:q -nologo
-# The samples restore into their own package folder; drop our packages there so the ones just
-# packed are used even though the version number did not change.
-rm -rf artifacts/sample-packages/vertextraining.*
+bash build/pack-for-samples.sh
 
 dotnet publish samples/MoonsClassifier/MoonsClassifier.csproj -c Release -t:SubmitTraining \
   -p:VertexLocalMode=process "$@"
