@@ -25,6 +25,9 @@ public static class DiagnosticCodes
     /// <summary>VertexLocalGracePeriod (or --grace-period) is not a duration from 0s to 1h.</summary>
     public const string InvalidLocalGracePeriod = "VTX1111";
 
+    /// <summary>A VertexArg Include holds a ';', so MSBuild made several arguments of it (a warning).</summary>
+    public const string ArgSplitOnSemicolon = "VTX1120";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 

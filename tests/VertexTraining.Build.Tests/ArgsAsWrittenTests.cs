@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using VertexTraining.Build.Tests.Infrastructure;
+
+namespace VertexTraining.Build.Tests;
+
+/// <summary>
+/// VertexArg items reach the trainer byte for byte as written, although MSBuild on Linux turns
+/// every '\' of an item's Include into '/', and a ';' that splits an Include is reported.
+/// </summary>
+public sealed class ArgsAsWrittenTests
+{
+    [Fact]
+    public void Backslashes_reach_the_trainer_and_the_document_and_a_split_include_is_reported()
+    {
+        using var project = TestProject.Create("HelloTrainer", "args-as-written");
+        // One item in the project file itself, the others in an imported file, as MSBuild allows.
+        var xml = File.ReadAllText(project.ProjectFile).Replace(
+            "</Project>",
+            "  <ItemGroup>\n    <VertexArg Include=\"--regex=^\\d+\\.\\w\" />\n  </ItemGroup>\n</Project>");
+        File.WriteAllText(project.ProjectFile, xml);
+        var itemsFile = Path.Combine(project.Directory, "args.targets");
+        File.WriteAllText(itemsFile, """
+            <Project>
+              <ItemGroup>
+                <VertexArg Include="C:\data\train" />
+                <VertexArg Include="--sep=a%3Bb" />
+                <VertexArg Include="--keep=%5Cn" />
+                <VertexArg Include="--p;--q" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        var build = project.Dotnet(
+            "publish", "-restore", "-t:SubmitTraining", "-p:VertexTarget=Local", "-p:VertexLocalMode=process",
+            $"-p:CustomAfterMicrosoftCommonTargets={itemsFile}");
+
+        build.AssertSuccess();
+        string[] expected = [@"--regex=^\d+\.\w", @"C:\data\train", "--sep=a;b", @"--keep=\n", "--p", "--q"];
+        Assert.Contains($"args=[{string.Join(",", expected)}]", build.Lines.Select(l => l.Trim()).Select(l => l[(l.IndexOf("args=[", StringComparison.Ordinal) is var i and >= 0 ? i : 0)..]));
+        var document = Json.ParseObject(project.VertexFile("job-request.json", build));
+        var args = (JsonArray)Json.At(document, "jobSpec.workerPoolSpecs[0].containerSpec.args")!;
+        Assert.Equal(expected, args.Select(a => a!.GetValue<string>()));
+        var warning = Assert.Single(build.Warnings, w => w.Code == "VTX1120");
+        Assert.Contains("--p;--q", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("%3B", warning.Message, StringComparison.Ordinal);
+    }
+}
