@@ -28,6 +28,9 @@ public static class DiagnosticCodes
     /// <summary>A VertexArg Include holds a ';', so MSBuild made several arguments of it (a warning).</summary>
     public const string ArgSplitOnSemicolon = "VTX1120";
 
+    /// <summary>A machine type that has the name's shape but is not one Vertex AI training offers.</summary>
+    public const string UnknownMachineType = "VTX1121";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 
