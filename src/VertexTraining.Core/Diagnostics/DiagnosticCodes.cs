@@ -192,4 +192,7 @@ public static class DiagnosticCodes
     public const string LocalUnsupportedDocument = "VTX5016";
     public const string LocalRunFolderUnusable = "VTX5017";
     public const string LocalGpusUnavailable = "VTX5018";
+
+    /// <summary>A trial was given a declared hyperparameter that the trainer never read (a warning).</summary>
+    public const string LocalHyperparameterNeverRead = "VTX5020";
 }
