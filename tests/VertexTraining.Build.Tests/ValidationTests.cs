@@ -221,7 +221,7 @@ public sealed class ValidationTests(ValidationFixture fixture) : IClassFixture<V
                     <VertexHyperparameter Include="batch_size" Type="Discrete" Values="64;32" />
                 """),
             ["max-trial-count-zero"] = I("VTX1079", Tunable, ("VertexMaxTrialCount", "0")),
-            ["parallel-above-max-trials"] = I("VTX1079", Tunable, ("VertexMaxTrialCount", "4"), ("VertexParallelTrialCount", "8")),
+            ["parallel-trial-count-zero"] = I("VTX1079", Tunable, ("VertexParallelTrialCount", "0")),
             ["search-algorithm-unknown"] = I("VTX1080", Tunable, ("VertexSearchAlgorithm", "Bayesian")),
             ["grid-over-double"] = I("VTX1081", Tunable, ("VertexSearchAlgorithm", "Grid")),
             ["measurement-selection-unknown"] = I("VTX1082", Tunable, ("VertexMeasurementSelection", "Worst")),
