@@ -329,7 +329,7 @@ public sealed class ProcessModeTests : IDisposable
 
         Assert.True(plain.ExitCode == 0, plain.All);
         Assert.Contains("workerpool0-0 | gpu check passed (requested 0)", plain.Output);
-        Assert.Contains("GPUs: not passed (use --gpus all)", plain.Output);
+        Assert.Contains("GPUs: not passed (pass them with --gpus all, or -p:VertexLocalGpus=all through the build)", plain.Output);
 
         var passed = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--gpus", "all");
         if (VertexTraining.Runtime.GpuCheck.VisibleDeviceCount() is > 0)
