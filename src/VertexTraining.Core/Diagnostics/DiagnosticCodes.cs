@@ -131,6 +131,9 @@ public static class DiagnosticCodes
     /// <summary>An ELF file of the publish output could not be read, or is not for linux-x64, so it was not checked.</summary>
     public const string NativeLibraryUnreadable = "VTX2062";
 
+    /// <summary>The base image cannot be had from its registry, so no container can be built (raised by the targets).</summary>
+    public const string BaseImageUnavailable = "VTX2070";
+
     /// <summary>dotnet-vertex submit failed without printing its own diagnostic (raised by the targets).</summary>
     public const string SubmitFailed = "VTX4000";
 
