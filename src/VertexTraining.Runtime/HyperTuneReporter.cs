@@ -108,6 +108,7 @@ public sealed class HyperTuneReporter
     public void Report(string metricTag, double value, long? step = null, string? checkpointPath = null)
     {
         var line = FormatRecord(metricTag, value, step, checkpointPath, _clock(), TrialId);
+        HyperparameterReads.ReportOnce(Console.Error); // by now the app has read the hyperparameters it uses
         lock (_gate)
         {
             if (_records.Count == MaxRecords)

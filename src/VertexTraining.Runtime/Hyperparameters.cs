@@ -31,23 +31,45 @@ public sealed class Hyperparameters
     private const string FlagPrefix = "--";
 
     private readonly Dictionary<string, string> _values;
+    private readonly IReadOnlyDictionary<string, string> _readOnlyValues;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _asked = new(StringComparer.Ordinal);
+    private volatile bool _enumerated;
 
     private Hyperparameters(Dictionary<string, string> values, List<string> positional)
     {
         _values = values;
-        Values = values.AsReadOnly();
+        _readOnlyValues = values.AsReadOnly();
         Positional = positional.AsReadOnly();
+        HyperparameterReads.Track(this);
     }
 
     /// <summary>Every named value, by name (without the leading <c>--</c>).</summary>
-    public IReadOnlyDictionary<string, string> Values { get; }
+    /// <remarks>Reading it counts as reading every value: which ones the app then uses cannot be known.</remarks>
+    public IReadOnlyDictionary<string, string> Values
+    {
+        get
+        {
+            _enumerated = true;
+            return _readOnlyValues;
+        }
+    }
+
+    /// <summary>
+    /// The names that were given but never asked for, in the order given. A tuned hyperparameter in
+    /// this list leaves every trial on the app's default (e.g. the study declares <c>lr</c> and the
+    /// app reads <c>learning_rate</c>); the first <see cref="HyperTune.Report"/> prints it.
+    /// </summary>
+    public IReadOnlyList<string> NeverRead => _enumerated ? [] : [.. _values.Keys.Where(k => !_asked.ContainsKey(k))];
+
+    /// <summary>The names the app asked for, given or not.</summary>
+    public IReadOnlyCollection<string> Asked => [.. _asked.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>Arguments that are not <c>--name</c> flags or their values, in order.</summary>
     public IReadOnlyList<string> Positional { get; }
 
     /// <summary>The raw value of a hyperparameter, or <see langword="null"/> when it was not given.</summary>
     /// <param name="name">The name without the leading <c>--</c>.</param>
-    public string? this[string name] => _values.GetValueOrDefault(name);
+    public string? this[string name] => _values.GetValueOrDefault(Ask(name));
 
     /// <summary>Parses a command line: <c>--name=value</c>, <c>--name value</c>, bare <c>--flag</c>, and positional arguments.</summary>
     /// <param name="args">The arguments passed to <c>Main</c> (without the program name).</param>
@@ -96,13 +118,13 @@ public sealed class Hyperparameters
 
     /// <summary>Whether the hyperparameter was given.</summary>
     /// <param name="name">The name without the leading <c>--</c>.</param>
-    public bool Contains(string name) => _values.ContainsKey(name);
+    public bool Contains(string name) => _values.ContainsKey(Ask(name));
 
     /// <summary>Gets the raw value of a hyperparameter.</summary>
     /// <param name="name">The name without the leading <c>--</c>.</param>
     /// <param name="value">The value, when it was given.</param>
     /// <returns>Whether the hyperparameter was given.</returns>
-    public bool TryGet(string name, [NotNullWhen(true)] out string? value) => _values.TryGetValue(name, out value);
+    public bool TryGet(string name, [NotNullWhen(true)] out string? value) => _values.TryGetValue(Ask(name), out value);
 
     /// <summary>Gets a hyperparameter as a double, or <paramref name="defaultValue"/> when it was not given.</summary>
     /// <param name="name">The name without the leading <c>--</c>.</param>
@@ -135,7 +157,7 @@ public sealed class Hyperparameters
     /// <param name="name">The name without the leading <c>--</c>.</param>
     /// <param name="defaultValue">The value used when the hyperparameter was not given.</param>
     [return: NotNullIfNotNull(nameof(defaultValue))]
-    public string? Get(string name, string? defaultValue) => _values.GetValueOrDefault(name, defaultValue!);
+    public string? Get(string name, string? defaultValue) => _values.GetValueOrDefault(Ask(name), defaultValue!);
 
     /// <summary>
     /// Gets a hyperparameter as <typeparamref name="T"/>, or <paramref name="defaultValue"/> when it was not given.
@@ -147,7 +169,7 @@ public sealed class Hyperparameters
     /// <exception cref="HyperparameterException">The value cannot be read as <typeparamref name="T"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a supported type.</exception>
     public T Get<T>(string name, T defaultValue) =>
-        _values.TryGetValue(name, out var text) ? HyperparameterValueParser.Parse<T>(name, text) : defaultValue;
+        _values.TryGetValue(Ask(name), out var text) ? HyperparameterValueParser.Parse<T>(name, text) : defaultValue;
 
     /// <summary>Gets a hyperparameter that must be given, as <typeparamref name="T"/> (see <see cref="Get{T}(string, T)"/>).</summary>
     /// <typeparam name="T">The type to read the value as.</typeparam>
@@ -156,7 +178,7 @@ public sealed class Hyperparameters
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a supported type.</exception>
     public T GetRequired<T>(string name)
     {
-        if (!_values.TryGetValue(name, out var text))
+        if (!_values.TryGetValue(Ask(name), out var text))
         {
             throw new HyperparameterException(
                 name,
@@ -171,6 +193,13 @@ public sealed class Hyperparameters
     /// <summary>The hyperparameters as <c>--name=value</c> flags followed by the positional arguments.</summary>
     public override string ToString() =>
         string.Join(' ', _values.Select(v => $"{FlagPrefix}{v.Key}={v.Value}").Concat(Positional));
+
+    private string Ask(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        _asked.TryAdd(name, true);
+        return name;
+    }
 
     // "-0.5" is a value, not a flag: only the double dash starts a flag.
     private static bool IsFlag(string arg) => arg.Length > FlagPrefix.Length && arg.StartsWith(FlagPrefix, StringComparison.Ordinal) && arg[2] != '=';

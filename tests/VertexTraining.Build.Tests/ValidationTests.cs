@@ -152,6 +152,7 @@ public sealed class ValidationTests(ValidationFixture fixture) : IClassFixture<V
             ["accelerator-count-invalid"] = P("VTX1023", ("VertexAcceleratorType", "NVIDIA_TESLA_T4"), ("VertexAcceleratorCount", "3")),
             ["accelerator-count-without-type"] = P("VTX1024", ("VertexAcceleratorCount", "2")),
             ["gpu-machine-without-accelerator"] = P("VTX1025", ("VertexMachineType", "a2-highgpu-1g")),
+            ["machine-type-misspelt"] = P("VTX1121", ("VertexMachineType", "n1-standrd-4")),
             ["boot-disk-too-small"] = P("VTX1026", ("VertexBootDiskSizeGb", "50")),
             ["boot-disk-type-unknown"] = P("VTX1027", ("VertexBootDiskType", "pd-fast")),
             ["replica-count-zero"] = P("VTX1030", ("VertexReplicaCount", "0")),
@@ -220,7 +221,7 @@ public sealed class ValidationTests(ValidationFixture fixture) : IClassFixture<V
                     <VertexHyperparameter Include="batch_size" Type="Discrete" Values="64;32" />
                 """),
             ["max-trial-count-zero"] = I("VTX1079", Tunable, ("VertexMaxTrialCount", "0")),
-            ["parallel-above-max-trials"] = I("VTX1079", Tunable, ("VertexMaxTrialCount", "4"), ("VertexParallelTrialCount", "8")),
+            ["parallel-trial-count-zero"] = I("VTX1079", Tunable, ("VertexParallelTrialCount", "0")),
             ["search-algorithm-unknown"] = I("VTX1080", Tunable, ("VertexSearchAlgorithm", "Bayesian")),
             ["grid-over-double"] = I("VTX1081", Tunable, ("VertexSearchAlgorithm", "Grid")),
             ["measurement-selection-unknown"] = I("VTX1082", Tunable, ("VertexMeasurementSelection", "Worst")),

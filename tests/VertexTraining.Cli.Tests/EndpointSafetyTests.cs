@@ -109,8 +109,8 @@ public sealed class EndpointSafetyTests
         var result = await cli.RunAsync("logs", job.Name, "--task", "x\" OR resource.type=\"gce_instance\" OR \"");
 
         Assert.True(result.ExitCode == ExitCodes.BadConfiguration, result.ToString());
-        Assert.Contains(DiagnosticCodes.InvalidJobReference, result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("workerpool0-0", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains(DiagnosticCodes.InvalidCommandLine, result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("its tasks are workerpool0-0", result.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain(cli.Server.Requests, r => r.Path.Contains("entries:list", StringComparison.Ordinal));
     }
 

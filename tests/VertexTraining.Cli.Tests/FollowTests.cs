@@ -167,6 +167,20 @@ public sealed class FollowTests
     }
 
     [Fact]
+    public async Task Logs_of_a_task_the_job_does_not_have_is_a_usage_error_naming_its_tasks()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = cli.Server.AddJob("customJobs", CliHarness.Parse(CliHarness.CustomJobDocument().ToJson()), "JOB_STATE_SUCCEEDED");
+        job.AddLog("workerpool0-0", "line 1", cli.Server.Clock.Next());
+
+        var result = await cli.RunAsync("logs", job.Name, "--task", "worker0");
+
+        Assert.True(result.ExitCode == ExitCodes.BadConfiguration, result.ToString());
+        Assert.Contains($"error {DiagnosticCodes.InvalidCommandLine}: --task 'worker0': the job has no such task; its tasks are workerpool0-0", result.StdErr);
+        Assert.DoesNotContain(cli.Server.Requests, r => r.Path == "/v2/entries:list");
+    }
+
+    [Fact]
     public async Task Logs_follow_keeps_reading_until_the_job_ends()
     {
         await using var cli = await CliHarness.StartAsync();

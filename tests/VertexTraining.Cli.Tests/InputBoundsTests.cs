@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using VertexTraining.Cli.Tests.Fakes;
 using VertexTraining.Cli.Tests.Support;
 using VertexTraining.Core.Diagnostics;
@@ -73,6 +74,21 @@ public sealed class InputBoundsTests
         Assert.True(result.ExitCode == ExitCodes.BadConfiguration, result.ToString());
         Assert.Contains($"error {DiagnosticCodes.InvalidRequestDocument}: The job document {huge} is larger than 10 MiB", result.StdErr);
         Assert.Empty(cli.Server.Requests);
+    }
+
+    [Fact]
+    public async Task Submit_request_whose_labels_are_not_an_object_is_VTX4012_and_nothing_is_created()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var document = JsonNode.Parse(CliHarness.CustomJobDocument().ToJson())!.AsObject();
+        document["labels"] = "notobject";
+        var request = cli.Temp.Write("labels.json", document.ToJsonString());
+
+        var result = await cli.RunAsync("submit", "--request", request, "--project", FakeGoogleCloud.ProjectId, "--region", FakeGoogleCloud.Region);
+
+        Assert.True(result.ExitCode == ExitCodes.BadConfiguration, result.ToString());
+        Assert.Contains($"error {DiagnosticCodes.InvalidRequestDocument}: The request's \"labels\" is string \"notobject\"; it must be an object", result.StdErr);
+        Assert.DoesNotContain(cli.Server.Requests, r => r.Path.EndsWith("/customJobs", StringComparison.Ordinal));
     }
 
     [Fact]

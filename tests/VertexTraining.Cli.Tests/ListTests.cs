@@ -78,7 +78,7 @@ public sealed class ListTests
         Assert.Equal(3, limited.OutLines.Length - 1);
         Assert.Equal(2, cli.Server.Requests.Count(r => r.Path.EndsWith("/customJobs", StringComparison.Ordinal)));
         Assert.Equal(ExitCodes.BadConfiguration, invalid.ExitCode);
-        Assert.Contains($"error {DiagnosticCodes.InvalidJobReference}: --state 'sleeping' is not a job state", invalid.StdErr);
+        Assert.Contains($"error {DiagnosticCodes.InvalidCommandLine}: --state 'sleeping' is not a job state", invalid.StdErr);
     }
 
     [Fact]

@@ -93,7 +93,24 @@ public sealed class TrialsTests
         Assert.Equal(["1", "2", "3", "4", "5"], trials.Select(t => t!["id"]!.GetValue<string>()));
         Assert.True(trials[0]!["best"]!.GetValue<bool>());
         Assert.Equal(90.5, trials[0]!["durationSeconds"]!.GetValue<double>());
-        Assert.Equal("0.003", trials[2]!["parameters"]!["learning_rate"]!.GetValue<string>());
+        // --json keeps the API's numbers whole; the table shows 6 significant digits.
+        Assert.Equal(0.003, trials[2]!["parameters"]!["learning_rate"]!.GetValue<double>());
+        Assert.Equal(3, trials[2]!["parameters"]!["layers"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Json_keeps_every_digit_of_a_parameter()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = TuningJob(cli, "Maximize");
+        job.Resource["trials"]![0]!["parameters"]![1]!["value"] = 0.000123456789012;
+
+        var text = await cli.RunAsync("trials", job.Name);
+        var json = await cli.RunAsync("trials", job.Name, "--json");
+
+        Assert.Contains(text.OutLines, l => l.Contains("learning_rate=0.000123457", StringComparison.Ordinal));
+        var trial = CliHarness.Parse(json.StdOut)["trials"]!.AsArray().Single(t => t!["id"]!.GetValue<string>() == "3")!;
+        Assert.Equal(0.000123456789012, trial["parameters"]!["learning_rate"]!.GetValue<double>());
     }
 
     [Fact]

@@ -127,6 +127,21 @@ public sealed class TuningDocumentTests
     }
 
     [Fact]
+    public void Parallel_and_failed_counts_follow_a_smaller_max_trial_count()
+    {
+        var inputs = Baseline().WithTuning()
+            .Set(VertexProperty.ParallelTrialCount, "2")
+            .Set(VertexProperty.MaxFailedTrialCount, "3")
+            .Set(VertexProperty.MaxTrialCount, "1");
+
+        Assert.Empty(JobDocumentBuilder.Validate(inputs));
+        var json = BuildJson(inputs);
+        AssertNumber(1, json["maxTrialCount"]);
+        AssertNumber(1, json["parallelTrialCount"]);
+        AssertNumber(1, json["maxFailedTrialCount"]);
+    }
+
+    [Fact]
     public void Trial_counts_are_written_as_numbers()
     {
         var json = BuildJson(Baseline().WithTuning()

@@ -46,6 +46,11 @@ public sealed class ValidationTests
             DiagnosticCodes.MachineTypeNeedsAccelerator, P.AcceleratorType, "NVIDIA_L4"),
         new("malformed machine type n1_standard_4", i => i.Set(P.MachineType, "n1_standard_4"),
             DiagnosticCodes.InvalidMachineType, P.MachineType, "n1-standard-4"),
+        new("misspelt machine type n1-standrd-4", i => i.Set(P.MachineType, "n1-standrd-4"),
+            DiagnosticCodes.UnknownMachineType, P.MachineType, "nearest: n1-standard-4"),
+        new("pool with a machine type training does not offer (n1-standard-2)", i => i.Set(P.MachineType, "n1-standard-2"),
+            DiagnosticCodes.UnknownMachineType, P.MachineType, "VertexMachineTypeCheck=false"),
+        new("VertexMachineTypeCheck 'no'", i => i.Set(P.MachineTypeCheck, "no"), DiagnosticCodes.InvalidBoolean, P.MachineTypeCheck, "true or false"),
         new("boot disk of 50 GB", i => i.Set(P.BootDiskSizeGb, "50"), DiagnosticCodes.InvalidBootDiskSize, P.BootDiskSizeGb, "from 100 to 64000"),
         new("boot disk of 70000 GB", i => i.Set(P.BootDiskSizeGb, "70000"), DiagnosticCodes.InvalidBootDiskSize, P.BootDiskSizeGb, "from 100 to 64000"),
         new("boot disk size 'big'", i => i.Set(P.BootDiskSizeGb, "big"), DiagnosticCodes.InvalidBootDiskSize, P.BootDiskSizeGb, "from 100 to 64000"),
@@ -184,12 +189,10 @@ public sealed class ValidationTests
             DiagnosticCodes.InvalidSearchAlgorithm, P.SearchAlgorithm, "Default, Grid, Random"),
         new("measurement selection 'Median'", i => i.WithTuning().Set(P.MeasurementSelection, "Median"),
             DiagnosticCodes.InvalidMeasurementSelection, P.MeasurementSelection, "Last, Best"),
-        new("max failed trials above max trials", i => i.WithTuning().Set(P.MaxTrialCount, "5").Set(P.MaxFailedTrialCount, "6"),
-            DiagnosticCodes.InvalidTrialCount, P.MaxFailedTrialCount, "cannot exceed VertexMaxTrialCount"),
         new("parallel trial count 0", i => i.WithTuning().Set(P.ParallelTrialCount, "0"),
             DiagnosticCodes.InvalidTrialCount, P.ParallelTrialCount, "from 1 to 100000"),
-        new("parallel trials above max trials", i => i.WithTuning().Set(P.MaxTrialCount, "4").Set(P.ParallelTrialCount, "8"),
-            DiagnosticCodes.InvalidTrialCount, P.ParallelTrialCount, "cannot exceed VertexMaxTrialCount"),
+        new("max failed trial count -1", i => i.WithTuning().Set(P.MaxFailedTrialCount, "-1"),
+            DiagnosticCodes.InvalidTrialCount, P.MaxFailedTrialCount, "from 0 to 100000"),
         new("conditional parent not declared", i => i.WithTuning().Add(I.Hyperparameter, "momentum", ("Type", "Double"), ("Min", "0.5"), ("Max", "0.9"),
                 ("ParentParameter", "optimizer"), ("ParentValues", "sgd")),
             DiagnosticCodes.InvalidConditionalParameter, "VertexHyperparameter 'momentum'", "not another declared VertexHyperparameter"),
@@ -281,6 +284,26 @@ public sealed class ValidationTests
         Assert.Contains(@case.ValidHint, error.Message);
         Assert.Matches(@"^VTX1\d{3}$", error.Code);
         Assert.Equal(result.Diagnostics, JobDocumentBuilder.Validate(inputs));
+    }
+
+    [Fact]
+    public void A_machine_type_newer_than_the_catalog_passes_when_the_check_is_off()
+    {
+        var inputs = Baseline().Set(P.MachineType, "n5-standard-8").Set(P.MachineTypeCheck, "false");
+
+        Assert.Empty(JobDocumentBuilder.Validate(inputs));
+        Assert.Contains(JobDocumentBuilder.Validate(Baseline().Set(P.MachineType, "n5-standard-8")), d => d.Code == DiagnosticCodes.UnknownMachineType);
+    }
+
+    [Fact]
+    public void Every_machine_type_an_accelerator_fits_is_a_known_training_machine_type()
+    {
+        foreach (var accelerator in MachineCatalog.AcceleratorTypes)
+        {
+            Assert.All(MachineCatalog.MachineTypesFor(accelerator), m => Assert.True(TrainingMachineTypes.IsKnown(m), m));
+        }
+
+        Assert.Equal(["n1-standard-4", "n1-standard-8", "n2-standard-4"], TrainingMachineTypes.Nearest("n1-standrd-4"));
     }
 
     [Fact]

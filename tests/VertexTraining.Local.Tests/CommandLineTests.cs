@@ -79,12 +79,18 @@ public sealed class CommandLineTests : IDisposable
         File.SetUnixFileMode(fakeDotnet, (UnixFileMode)0b111_101_101);
         var cli = new Cli(_temp.Combine("index"), _emptyPath).With("DOTNET_HOST_PATH", fakeDotnet);
 
-        var result = await cli.RunAsync(Timeout, "local-run", "src/Trainer/Trainer.csproj", "-p:VertexMaxTrialCount=4", "-p", "VertexParallelTrialCount=2", "--mode", "process");
+        var result = await cli.RunAsync(Timeout, "local-run", "src/Trainer/Trainer.csproj", "-p:VertexMaxTrialCount=4", "-p", "VertexParallelTrialCount=2", "--mode", "process",
+            "--seed", "7", "--gpus", "all", "--run-dir", "/tmp/run-x");
+        var json = await cli.RunAsync(Timeout, "local-run", "src/Trainer/Trainer.csproj", "--json");
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("published", result.Output);
         Assert.Equal(
-            ["publish", "src/Trainer/Trainer.csproj", "-t:SubmitTraining", "-p:VertexMaxTrialCount=4", "-p:VertexParallelTrialCount=2", "-p:VertexTarget=Local", "-p:VertexLocalMode=process"],
+            ["publish", "src/Trainer/Trainer.csproj", "-t:SubmitTraining", "-p:VertexMaxTrialCount=4", "-p:VertexParallelTrialCount=2", "-p:VertexTarget=Local", "-p:VertexLocalMode=process",
+             "-p:VertexLocalGpus=all", "-p:VertexLocalSeed=7", "-p:VertexLocalRunDirectory=/tmp/run-x"],
             File.ReadAllLines(recorded));
+        // --json has no record to print when the build runs the job: refused, not ignored.
+        Assert.True(json.ExitCode == 2, json.All);
+        Assert.Contains("error VTX1016: --json needs --request", json.Error);
     }
 }

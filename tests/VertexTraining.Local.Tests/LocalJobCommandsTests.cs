@@ -94,6 +94,16 @@ public sealed class LocalJobCommandsTests : IDisposable
             (await Run("logs", name, "--task", "trial-2")).Output.TrimEnd('\n').Split('\n'));
         var jsonLine = JsonNode.Parse((await Run("logs", name, "--task", "trial-3", "--json")).Output.Split('\n')[0])!;
         Assert.Equal("trial-3-workerpool0-0", jsonLine["task"]!.GetValue<string>());
+        Assert.Equal(
+            File.ReadAllLines(record.Folder.LogFile("trial-2-workerpool0-0")).Length,
+            (await Run("logs", name, "--task", "trial-2-workerpool0-0")).Output.TrimEnd('\n').Split('\n').Length);
+        var noTrial = await _cli.RunAsync(CommandTimeout, "logs", name, "--task", "trial-9");
+        Assert.True(noTrial.ExitCode == 2, noTrial.All);
+        Assert.Contains($"error {DiagnosticCodes.InvalidCommandLine}: --task 'trial-9': the job has no trial 9; its trials are trial-1, trial-2, trial-3", noTrial.Error);
+        // The id alone, without local/: the error points at the local job, not only at a cloud project.
+        var bare = await _cli.RunAsync(CommandTimeout, "status", name["local/".Length..]);
+        Assert.True(bare.ExitCode == 2, bare.All);
+        Assert.Contains($"A local job has this id: use {name}.", bare.Error);
 
         // wait on an ended job: its end at once, with the exit code of its final state.
         var wait = await Run("wait", name, "--no-logs");

@@ -235,6 +235,25 @@ public sealed class ProcessModeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_declared_hyperparameter_the_trainer_never_reads_is_reported_once()
+    {
+        var app = await ProbeApp.AppAsync();
+        // The probe reads --x but not --lr: every trial would run on the trainer's default learning rate.
+        var request = JobDocs.Tuning(
+            JobDocs.Spec(JobDocs.Pool(1, "--probe=tune")),
+            JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2), JobDocs.Discrete("lr", 0.1)),
+            maxTrials: 2, parallel: 1, maxFailed: 0).Save(_temp.Path);
+
+        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
+
+        Assert.True(result.ExitCode == 0, result.All);
+        var warning = Assert.Single(result.Error.Split('\n'), l => l.Contains($"warning {DiagnosticCodes.LocalHyperparameterNeverRead}:", StringComparison.Ordinal));
+        Assert.Contains("was given the tuned hyperparameter 'lr' but never read it (it read ", warning);
+        Assert.Contains("'x'", warning);
+        Assert.DoesNotContain("'probe'", warning.Split("(it read")[0]);
+    }
+
+    [Fact]
     public async Task Trials_that_never_report_the_metric_spend_the_failure_budget()
     {
         var app = await ProbeApp.AppAsync();
@@ -310,7 +329,7 @@ public sealed class ProcessModeTests : IDisposable
 
         Assert.True(plain.ExitCode == 0, plain.All);
         Assert.Contains("workerpool0-0 | gpu check passed (requested 0)", plain.Output);
-        Assert.Contains("GPUs: not passed (use --gpus all)", plain.Output);
+        Assert.Contains("GPUs: not passed (pass them with --gpus all, or -p:VertexLocalGpus=all through the build)", plain.Output);
 
         var passed = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--gpus", "all");
         if (VertexTraining.Runtime.GpuCheck.VisibleDeviceCount() is > 0)

@@ -264,4 +264,27 @@ public class HyperparametersTests
 
         Assert.Equal("--a=1 --b=2 pos", hp.ToString());
     }
+
+    [Fact]
+    public void NeverRead_lists_given_names_that_no_accessor_asked_for()
+    {
+        var hp = Hyperparameters.FromArgs("--lr=0.1", "--epochs", "3", "--verbose", "data.csv");
+
+        _ = hp.Get("learning_rate", 0.01);
+        _ = hp.Get("epochs", 1);
+        _ = hp.Contains("verbose");
+
+        Assert.Equal(["lr"], hp.NeverRead);
+        Assert.Equal(["epochs", "learning_rate", "verbose"], hp.Asked);
+    }
+
+    [Fact]
+    public void Reading_Values_counts_as_reading_every_name()
+    {
+        var hp = Hyperparameters.FromArgs("--lr=0.1");
+
+        _ = hp.Values.Count;
+
+        Assert.Empty(hp.NeverRead);
+    }
 }

@@ -48,8 +48,11 @@ public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICanc
             _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {DotnetHost}.");
         }
 
-        _process.OutputDataReceived += (_, e) => Forward(e.Data);
-        _process.ErrorDataReceived += (_, e) => Forward(e.Data);
+        // The tool prints its own diagnostics on stderr only, and a training job's output (local
+        // replicas' lines, cloud log entries) on stdout: so only stderr can hold build errors, and
+        // a trainer that prints "x.csv : error VTX1001: ..." cannot fail a job that succeeded.
+        _process.OutputDataReceived += (_, e) => Forward(e.Data, mayBeDiagnostic: false);
+        _process.ErrorDataReceived += (_, e) => Forward(e.Data, mayBeDiagnostic: true);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         _process.WaitForExit();
@@ -80,12 +83,11 @@ public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICanc
         }
     }
 
-    // Only the tool's own diagnostics count: a training job's log line that merely contains
-    // "error:" (streamed while waiting) must stay a log line, not fail a job that succeeded.
+    // Only the tool's own diagnostics count: a line that merely contains "error:" must stay a log line.
     [GeneratedRegex(@"^(?<origin>.*?) : (?<kind>error|warning) (?<code>VTX\d{4}): (?<text>.*)$")]
     private static partial Regex OwnDiagnostic();
 
-    private void Forward(string? line)
+    private void Forward(string? line, bool mayBeDiagnostic)
     {
         if (line is null)
         {
@@ -93,7 +95,7 @@ public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICanc
         }
 
         var match = OwnDiagnostic().Match(line);
-        if (!match.Success)
+        if (!mayBeDiagnostic || !match.Success)
         {
             Log.LogMessage(MessageImportance.High, "{0}", line);
         }

@@ -41,7 +41,8 @@ public sealed class ValidateVertexJob : VertexJobTask
     /// <inheritdoc />
     public override bool Execute()
     {
-        var inputs = ReadInputs();
+        var inputs = ReadInputs(out var argWarnings);
+        Report(argWarnings);
         var diagnostics = new DiagnosticBag();
         if (string.IsNullOrWhiteSpace(ExplicitBaseImage))
         {

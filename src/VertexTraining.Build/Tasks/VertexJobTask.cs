@@ -37,7 +37,13 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
     public ITaskItem[] Hyperparameters { get; set; } = [];
 
     /// <summary>Builds the MSBuild-independent view of the declaration.</summary>
-    protected JobInputs ReadInputs()
+    protected JobInputs ReadInputs() => ReadInputs(out _);
+
+    /// <summary>
+    /// Builds the MSBuild-independent view of the declaration; <paramref name="argWarnings"/> says
+    /// which VertexArg Includes MSBuild split on ';' (logged once, by the validating task).
+    /// </summary>
+    protected JobInputs ReadInputs(out IReadOnlyList<VertexDiagnostic> argWarnings)
     {
         var inputs = new JobInputs();
         foreach (var property in Properties)
@@ -45,7 +51,13 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
             inputs.Set(property.ItemSpec, property.GetMetadata("Value"));
         }
 
-        AddItems(inputs, VertexItem.Arg, Args);
+        var (args, warnings) = ArgsAsWritten.Restore([.. Args.Select(a => (a.ItemSpec, (string?)a.GetMetadata("DefiningProjectFullPath")))]);
+        argWarnings = warnings;
+        for (var i = 0; i < Args.Length; i++)
+        {
+            AddItem(inputs, VertexItem.Arg, args[i], Args[i]);
+        }
+
         AddItems(inputs, VertexItem.EnvironmentVariable, EnvironmentVariables);
         AddItems(inputs, VertexItem.Label, Labels);
         AddItems(inputs, VertexItem.WorkerPool, WorkerPools);
@@ -64,13 +76,18 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
     {
         foreach (var item in items)
         {
-            var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (string name in item.MetadataNames)
-            {
-                metadata[name] = item.GetMetadata(name);
-            }
-
-            inputs.Add(itemType, item.ItemSpec, [.. metadata.Select(m => (m.Key, m.Value))]);
+            AddItem(inputs, itemType, item.ItemSpec, item);
         }
+    }
+
+    private static void AddItem(JobInputs inputs, string itemType, string identity, ITaskItem item)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string name in item.MetadataNames)
+        {
+            metadata[name] = item.GetMetadata(name);
+        }
+
+        inputs.Add(itemType, identity, [.. metadata.Select(m => (m.Key, m.Value))]);
     }
 }

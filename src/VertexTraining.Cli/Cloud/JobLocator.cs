@@ -35,8 +35,17 @@ internal static partial class JobLocator
             return new LocatedJob(JobView.FromLocal(record.Read()), null, null, record);
         }
 
-        var (session, job, projectId) = await LocateAsync(context, parse, options, jobArgument, cancellationToken).ConfigureAwait(false);
-        return new LocatedJob(JobView.FromCloud(job, projectId), session, job, null);
+        try
+        {
+            var (session, job, projectId) = await LocateAsync(context, parse, options, jobArgument, cancellationToken).ConfigureAwait(false);
+            return new LocatedJob(JobView.FromCloud(job, projectId), session, job, null);
+        }
+        catch (VertexCloudException e) when (e.Code is DiagnosticCodes.MissingProject or DiagnosticCodes.InvalidJobReference
+            && LocalStore(context).Find($"{LocalJobName.Prefix}{jobArgument.Trim()}") is not null)
+        {
+            // The id of a job run by local-run, written without its prefix: say so instead of only asking for a project.
+            throw new VertexCloudException(e.Code, $"{e.Message} A local job has this id: use {LocalJobName.Prefix}{jobArgument.Trim()}.", e);
+        }
     }
 
     /// <summary>The local job store, at the index folder this command's environment names.</summary>

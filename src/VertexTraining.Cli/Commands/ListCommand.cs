@@ -158,7 +158,7 @@ internal static class ListCommand
 
         return JobStates.TryNormalize(state, out var normalized)
             ? normalized
-            : throw new VertexCloudException(DiagnosticCodes.InvalidJobReference,
+            : throw new VertexCloudException(DiagnosticCodes.InvalidCommandLine,
                 $"--state '{state}' is not a job state; use one of {string.Join(", ", JobStates.All.Select(JobStates.Short))}.");
     }
 

@@ -87,6 +87,30 @@ internal static class LocalRunCommand
                     properties.Add($"VertexLocalGracePeriod={grace}");
                 }
 
+                // The run's own options travel as the properties the targets pass back to local-run.
+                if (parse.GetValue(gpus) is { } gpuChoice)
+                {
+                    properties.Add($"VertexLocalGpus={gpuChoice}");
+                }
+
+                if (parse.GetValue(seed) is { } chosenSeed)
+                {
+                    properties.Add($"VertexLocalSeed={chosenSeed.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                }
+
+                if (Resolve(context, parse.GetValue(runDirectory)) is { } folder)
+                {
+                    properties.Add($"VertexLocalRunDirectory={folder}");
+                }
+
+                if (parse.GetValue(json))
+                {
+                    // The build prints the run as it goes; its record is read afterwards (status --json).
+                    context.Err.WriteLine(new VertexDiagnostic(DiagnosticCodes.InvalidCommandLine, "local-run",
+                        "--json needs --request; for a PROJECT, run it and then 'dotnet vertex status local/<id> --json' (the id is printed by the run).").ToCanonicalString());
+                    return ExitCodes.BadConfiguration;
+                }
+
                 return await PublishRunner.RunAsync(context, parse.GetValue(project), properties, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             }
 

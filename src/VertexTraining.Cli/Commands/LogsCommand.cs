@@ -24,6 +24,11 @@ internal static class LogsCommand
         {
             var interval = FollowOptionsFactory.PollIntervalSeconds(parse, pollInterval);
             var found = await JobLocator.FindAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
+            if (parse.GetValue(task) is { Length: > 0 } wanted)
+            {
+                RequireKnownTask(found, wanted);
+            }
+
             var json = parse.GetValue(options.Json);
             if (parse.GetValue(follow))
             {
@@ -47,6 +52,21 @@ internal static class LogsCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>A task the job does not have is a usage error, not an empty log.</summary>
+    private static void RequireKnownTask(LocatedJob found, string task)
+    {
+        if (found.LocalJob is { } record)
+        {
+            var local = record.Read();
+            JobTasks.RequireKnown(task, local.CustomJob?.JobSpec ?? local.TuningJob?.TrialJobSpec,
+                local.TuningJob is { } tuning ? [.. (tuning.Trials ?? []).Select(t => t.Id).OfType<string>()] : null);
+        }
+        else if (found.CloudJob is { } cloud)
+        {
+            JobTasks.RequireKnown(task, cloud.CustomJob?.JobSpec ?? cloud.TuningJob?.TrialJobSpec);
+        }
     }
 
     private static string JsonLine(LogLine line) =>

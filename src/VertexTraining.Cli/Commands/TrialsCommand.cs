@@ -38,7 +38,8 @@ internal static class TrialsCommand
                     {
                         id = r.Id,
                         state = r.State,
-                        parameters = r.Parameters.ToDictionary(p => p.Key, p => p.Value),
+                        // The values as the API holds them (numbers unrounded), not the table's short form.
+                        parameters = ExactParameters(tuning, r.Id),
                         metric = r.MetricValue,
                         durationSeconds = r.Duration?.TotalSeconds,
                         best = r.IsBest,
@@ -54,4 +55,9 @@ internal static class TrialsCommand
         });
         return command;
     }
+
+    private static Dictionary<string, System.Text.Json.JsonElement> ExactParameters(Core.Api.HyperparameterTuningJob tuning, string trialId) =>
+        (tuning.Trials?.FirstOrDefault(t => t.Id == trialId)?.Parameters ?? [])
+            .GroupBy(p => p.ParameterId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
 }

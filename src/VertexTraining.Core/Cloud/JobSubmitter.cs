@@ -35,11 +35,18 @@ public sealed class JobSubmitter
     public static string NewSubmissionId() => Guid.NewGuid().ToString("N");
 
     /// <summary>A copy of the document with the submission label added; nothing else changes.</summary>
+    /// <exception cref="VertexCloudException">The document's labels are not an object (they would be lost).</exception>
     public static JsonObject WithSubmissionLabel(JsonObject document, string submissionId)
     {
         var copy = (JsonObject)document.DeepClone();
         if (copy["labels"] is not JsonObject labels)
         {
+            if (copy["labels"] is { } notAnObject)
+            {
+                throw new VertexCloudException(DiagnosticCodes.InvalidRequestDocument,
+                    $"The request's \"labels\" is {notAnObject.GetValueKind().ToString().ToLowerInvariant()} {BoundedBody.Snippet(notAnObject.ToJsonString(), 80)}; it must be an object of label keys to values, e.g. {{\"team\": \"ml\"}}.");
+            }
+
             labels = new JsonObject();
             copy["labels"] = labels;
         }

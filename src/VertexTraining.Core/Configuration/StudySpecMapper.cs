@@ -267,17 +267,12 @@ internal static class StudySpecMapper
         var maxTrials = read.Int(inputs.Get(VertexProperty.MaxTrialCount), VertexProperty.MaxTrialCount, 1, 100_000, code) ?? 10;
         var parallel = read.Int(inputs.Get(VertexProperty.ParallelTrialCount), VertexProperty.ParallelTrialCount, 1, 100_000, code) ?? 1;
         var maxFailed = read.Int(inputs.Get(VertexProperty.MaxFailedTrialCount), VertexProperty.MaxFailedTrialCount, 0, 100_000, code) ?? 0;
-        if (maxFailed > maxTrials)
-        {
-            read.Diagnostics.Error(code, VertexProperty.MaxFailedTrialCount,
-                $"{VertexProperty.MaxFailedTrialCount} ({maxFailed}) cannot exceed {VertexProperty.MaxTrialCount} ({maxTrials}).");
-        }
-
-        if (parallel > maxTrials)
-        {
-            read.Diagnostics.Error(code, VertexProperty.ParallelTrialCount,
-                $"{VertexProperty.ParallelTrialCount} ({parallel}) cannot exceed {VertexProperty.MaxTrialCount} ({maxTrials}).");
-        }
+        // The parallel and failed counts follow a smaller VertexMaxTrialCount (Vertex refuses either
+        // above it): `-p:VertexMaxTrialCount=1` for a quick check of a project that declares
+        // `VertexParallelTrialCount=2` must just work. The plan (printed at submit and by the local
+        // tuner) shows the counts used.
+        parallel = Math.Min(parallel, maxTrials);
+        maxFailed = Math.Min(maxFailed, maxTrials);
 
         return (maxTrials, parallel, maxFailed);
     }

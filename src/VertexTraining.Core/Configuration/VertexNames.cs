@@ -12,6 +12,7 @@ public static class VertexProperty
     public const string CudaFlavor = "VertexCudaFlavor";
     public const string UbuntuVersion = "VertexUbuntuVersion";
     public const string MachineType = "VertexMachineType";
+    public const string MachineTypeCheck = "VertexMachineTypeCheck";
     public const string AcceleratorType = "VertexAcceleratorType";
     public const string AcceleratorCount = "VertexAcceleratorCount";
     public const string ReplicaCount = "VertexReplicaCount";

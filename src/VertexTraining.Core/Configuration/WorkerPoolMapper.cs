@@ -94,6 +94,12 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
 
     private sealed record Shape(MachineSpec Machine, DiskSpec? Disk);
 
+    /// <summary>False only when the user opted out for a type newer than <see cref="TrainingMachineTypes"/>.</summary>
+    /// <remarks>Read once, so that a bad value is reported once, not once per pool.</remarks>
+    private bool CheckMachineTypes => _checkMachineTypes ??= read.Bool(inputs.Get(VertexProperty.MachineTypeCheck), VertexProperty.MachineTypeCheck) ?? true;
+
+    private bool? _checkMachineTypes;
+
     /// <summary>Reads a machine shape from pool metadata, falling back to the Vertex* properties.</summary>
     private Shape ReadShape(string subject, ConfigItem? pool)
     {
@@ -101,10 +107,17 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
 
         var machineSubject = pool is null ? VertexProperty.MachineType : $"{subject} MachineType";
         var machineType = Pick("MachineType", VertexProperty.MachineType) ?? "n1-standard-4";
+        var checkMachineType = CheckMachineTypes; // read even when every type is known: a bad value is still an error
         if (!ResourceFormats.MachineType().IsMatch(machineType))
         {
             read.Diagnostics.Error(DiagnosticCodes.InvalidMachineType, machineSubject,
                 $"{machineSubject} is '{machineType}', which is not a Compute Engine machine type name (e.g. n1-standard-4, g2-standard-8, a2-highgpu-1g).");
+        }
+        else if (checkMachineType && !TrainingMachineTypes.IsKnown(machineType))
+        {
+            read.Diagnostics.Error(DiagnosticCodes.UnknownMachineType, machineSubject,
+                $"{machineSubject} is '{machineType}', which Vertex AI training does not offer; nearest: {string.Join(", ", TrainingMachineTypes.Nearest(machineType))}. " +
+                $"If it is newer than this catalog, set {VertexProperty.MachineTypeCheck}=false.");
         }
 
         var accelerator = ReadAccelerator(subject, pool, machineType, Pick);

@@ -25,6 +25,12 @@ public static class DiagnosticCodes
     /// <summary>VertexLocalGracePeriod (or --grace-period) is not a duration from 0s to 1h.</summary>
     public const string InvalidLocalGracePeriod = "VTX1111";
 
+    /// <summary>A VertexArg Include holds a ';', so MSBuild made several arguments of it (a warning).</summary>
+    public const string ArgSplitOnSemicolon = "VTX1120";
+
+    /// <summary>A machine type that has the name's shape but is not one Vertex AI training offers.</summary>
+    public const string UnknownMachineType = "VTX1121";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 
@@ -125,6 +131,9 @@ public static class DiagnosticCodes
     /// <summary>An ELF file of the publish output could not be read, or is not for linux-x64, so it was not checked.</summary>
     public const string NativeLibraryUnreadable = "VTX2062";
 
+    /// <summary>The base image cannot be had from its registry, so no container can be built (raised by the targets).</summary>
+    public const string BaseImageUnavailable = "VTX2070";
+
     /// <summary>dotnet-vertex submit failed without printing its own diagnostic (raised by the targets).</summary>
     public const string SubmitFailed = "VTX4000";
 
@@ -186,4 +195,7 @@ public static class DiagnosticCodes
     public const string LocalUnsupportedDocument = "VTX5016";
     public const string LocalRunFolderUnusable = "VTX5017";
     public const string LocalGpusUnavailable = "VTX5018";
+
+    /// <summary>A trial was given a declared hyperparameter that the trainer never read (a warning).</summary>
+    public const string LocalHyperparameterNeverRead = "VTX5020";
 }

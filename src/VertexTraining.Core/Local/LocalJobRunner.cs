@@ -66,7 +66,7 @@ public static class LocalJobRunner
             }
             else if (layout.Replicas.Any(r => (r.Pool.MachineSpec?.AcceleratorCount ?? 0) > 0))
             {
-                run.Info("GPUs: not passed (use --gpus all); VERTEX_ACCELERATOR_COUNT is 0 so the runtime's GPU check does not fail on this machine");
+                run.Info("GPUs: not passed (pass them with --gpus all, or -p:VertexLocalGpus=all through the build); VERTEX_ACCELERATOR_COUNT is 0 so the runtime's GPU check does not fail on this machine");
             }
 
             resource.SetState(LocalJobStates.Running);

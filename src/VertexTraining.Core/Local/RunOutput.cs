@@ -13,6 +13,7 @@ internal sealed class RunOutput : IDisposable
     private readonly ILocalRunOutput _output;
     private readonly RunFolder _folder;
     private readonly Dictionary<string, StreamWriter> _logs = new(StringComparer.Ordinal);
+    private readonly List<Action<string, string>> _observers = [];
 
     public RunOutput(ILocalRunOutput output, RunFolder folder)
     {
@@ -33,6 +34,15 @@ internal sealed class RunOutput : IDisposable
         lock (_gate)
         {
             _output.Diagnostic(diagnostic);
+        }
+    }
+
+    /// <summary>Adds a reader of every task line (task, line), called in order with the output.</summary>
+    public void Observe(Action<string, string> observer)
+    {
+        lock (_gate)
+        {
+            _observers.Add(observer);
         }
     }
 
@@ -60,6 +70,10 @@ internal sealed class RunOutput : IDisposable
                 }
 
                 _output.TaskLine(task, line, isError);
+                foreach (var observer in _observers)
+                {
+                    observer(task, line);
+                }
             }
         };
     }

@@ -59,6 +59,8 @@ internal sealed class TuningRun
         var parallel = Math.Clamp(_job.ParallelTrialCount ?? 1, 1, maxTrials);
         var maxFailed = Math.Max(0, _job.MaxFailedTrialCount ?? 0);
         var space = SearchSpace.FromStudy(study.Parameters ?? []);
+        var unread = new UnreadHyperparameterWatch([.. (study.Parameters ?? []).Select(p => p.ParameterId).OfType<string>()], _output.Diagnostic);
+        _output.Observe(unread.Observe);
         var algorithm = SearchAlgorithms.Create(study.Algorithm, space, goal, maxTrials, _seed);
         var timeout = Configuration.DurationParser.FromProtoJson(_job.TrialJobSpec?.Scheduling?.Timeout);
         _output.Info(string.Create(CultureInfo.InvariantCulture,
