@@ -107,6 +107,7 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
             Assert.Contains("dependency=True", run1.Output);
             var image1 = project.PinnedImage();
             images.Add(image1);
+            var id1 = EngineId(image1);
             Assert.StartsWith("127.0.0.1:", image1);
             var layers1 = EngineLayers(image1);
             var blobs1 = Directory.GetFiles(store).Length;
@@ -123,6 +124,8 @@ public sealed class LayeredImageTests(ITestOutputHelper output)
             Assert.Contains("revision=r1", run3.Output);
             var image3 = project.PinnedImage();
             images.Add(image3);
+            // The first image, superseded and named only after the first build's registry port, is gone.
+            Assert.NotEqual(0, ProcessRunner.Run("podman", ["image", "exists", id1], Path.GetTempPath(), TimeSpan.FromMinutes(1)).ExitCode);
             var layers3 = EngineLayers(image3);
             // The latest run's image also carries the app's own name, as the archive route's does.
             images.Add("localhost/layeredtrainer:latest");

@@ -140,4 +140,22 @@ public sealed class ContainerCommandTests
             writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) });
         }
     }
+
+    [Fact]
+    public void Only_untagged_earlier_pulls_of_the_same_app_from_a_loopback_registry_are_superseded()
+    {
+        const string listing = """
+            aaaaaaaaaaaa1111 localhost/demo latest sha256:a1
+            bbbbbbbbbbbb2222 127.0.0.1:42747/demo <none> sha256:b2
+            sha256:cccccccccccc3333 127.0.0.1:43937/demo <none> sha256:c3
+            sha256:cccccccccccc3333 127.0.0.1:44000/demo <none> sha256:c3
+            dddddddddddd4444 127.0.0.1:43937/team/demo <none> sha256:d4
+            eeeeeeeeeeee5555 127.0.0.1:5000/demo 1.0 sha256:e5
+            ffffffffffff6666 127.0.0.1:40000/demo <none> sha256:f6
+            """;
+
+        var superseded = ContainerEngine.SupersededImages(listing, "demo", keep: "ffffffffffff");
+
+        Assert.Equal(["127.0.0.1:42747/demo@sha256:b2", "127.0.0.1:43937/demo@sha256:c3", "127.0.0.1:44000/demo@sha256:c3"], superseded);
+    }
 }

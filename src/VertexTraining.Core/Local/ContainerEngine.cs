@@ -141,9 +141,70 @@ public sealed class ContainerEngine
         if (LocalName(reference) is { } name)
         {
             await ToolCommand.RunAsync(Executable, ["tag", image, name], ProbeTimeout, cancellationToken).ConfigureAwait(false);
+            await RemoveSupersededAsync(reference, image, cancellationToken).ConfigureAwait(false);
         }
 
         return image;
+    }
+
+    /// <summary>
+    /// Removes the earlier pulls of the same app from the build's loopback registry: once the app's
+    /// name moved to the new image they are untagged, named only after a registry port that is gone,
+    /// and would pile up one per changed build. Only untagged images are removed, without force, so
+    /// one a container still uses stays; layers the new image shares (the base) stay in the store.
+    /// </summary>
+    private async Task RemoveSupersededAsync(string reference, string current, CancellationToken cancellationToken)
+    {
+        var slash = reference.IndexOf('/', StringComparison.Ordinal);
+        var repository = reference[(slash + 1)..].Split('@')[0];
+        var currentId = await ToolCommand.RunAsync(Executable, ["image", "inspect", "--format", "{{.Id}}", current], ProbeTimeout, cancellationToken).ConfigureAwait(false);
+        var keep = ShortId(currentId.StandardOutput.Trim());
+        if (!currentId.Succeeded || keep.Length == 0)
+        {
+            return; // Nothing can be told apart safely; the leftovers cost disk, not correctness.
+        }
+
+        // By name, not by id: an image pulled by two builds has two such names, and removing it by
+        // id would need --force. The listing may show only one name per image, so it is read again
+        // until nothing more goes (each round removes at least one name, or stops).
+        for (var round = 0; round < 10; round++)
+        {
+            var listed = await ToolCommand.RunAsync(Executable, ["images", "--no-trunc", "--format", "{{.ID}} {{.Repository}} {{.Tag}} {{.Digest}}"], ProbeTimeout, cancellationToken).ConfigureAwait(false);
+            var names = listed.Succeeded ? SupersededImages(listed.StandardOutput, repository, keep) : [];
+            var removed = 0;
+            foreach (var name in names)
+            {
+                removed += (await ToolCommand.RunAsync(Executable, ["rmi", name], ProbeTimeout, cancellationToken).ConfigureAwait(false)).Succeeded ? 1 : 0;
+            }
+
+            if (removed == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// From <c>images --format "{{.ID}} {{.Repository}} {{.Tag}} {{.Digest}}"</c>: the names
+    /// (<c>127.0.0.1:PORT/repo@sha256:...</c>) of untagged images of <paramref name="repository"/> on a
+    /// loopback port, other than the image <paramref name="keep"/>.
+    /// </summary>
+    internal static IReadOnlyList<string> SupersededImages(string listing, string repository, string keep) =>
+        [.. listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 4 && f[2] == "<none>" && LoopbackPorts.IsOnHost(f[1])
+                && f[1].EndsWith("/" + repository, StringComparison.Ordinal)
+                && f[1].IndexOf('/', StringComparison.Ordinal) == f[1].Length - repository.Length - 1
+                && f[3].StartsWith("sha256:", StringComparison.Ordinal)
+                && ShortId(f[0]) != keep)
+            .Select(f => $"{f[1]}@{f[3]}")
+            .Distinct(StringComparer.Ordinal)];
+
+    // podman prints ids as hex, docker as sha256:hex; twelve hex digits name an image in both.
+    private static string ShortId(string id)
+    {
+        var hex = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
+        return hex.Length >= 12 ? hex[..12] : hex;
     }
 
     /// <summary><c>127.0.0.1:40123/team/myapp@sha256:...</c> → <c>team/myapp:latest</c>; null for anything else.</summary>

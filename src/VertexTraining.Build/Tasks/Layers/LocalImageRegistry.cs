@@ -120,9 +120,13 @@ public sealed partial class LocalImageRegistry : IDisposable
         }
 
         _acceptLoop.Wait(DrainTimeout);
-        foreach (var state in _uploadStates.Values)
+        // An upload still open when the build's registry stops can never be finished: clients
+        // start one per failed cross-repository mount and then push the blob another way, which
+        // left two empty files in uploads/ per container run.
+        foreach (var (uuid, state) in _uploadStates)
         {
             state.Hash?.Dispose();
+            TryDelete(UploadPath(uuid));
         }
 
         _uploadStates.Clear();
