@@ -40,6 +40,7 @@ public sealed class HyperTuneReporter
     private readonly object _gate = new();
     private readonly Queue<string> _records = new(MaxRecords);
     private readonly Func<double> _clock;
+    private readonly Dictionary<string, long> _reportsPerTag = new(StringComparer.Ordinal);
 
     /// <summary>Creates a reporter that writes to <paramref name="metricPath"/>.</summary>
     /// <param name="metricPath">The metrics file; its directory is created on the first report.</param>
@@ -62,6 +63,12 @@ public sealed class HyperTuneReporter
 
     /// <summary>The trial id written into each record.</summary>
     public string TrialId { get; }
+
+    /// <summary>
+    /// When set, every report is also a TensorBoard scalar here (a report without a step gets the number of earlier
+    /// reports of its tag). <see cref="HyperTune.Default"/> uses <see cref="TensorBoardLog.Default"/>.
+    /// </summary>
+    public TensorBoardEventWriter? Curves { get; set; }
 
     /// <summary>
     /// Creates a reporter configured like <c>hypertune.HyperTune()</c>: path from <c>CLOUD_ML_HP_METRIC_FILE</c>
@@ -117,6 +124,11 @@ public sealed class HyperTuneReporter
 
             _records.Enqueue(line);
             WriteFile();
+
+            var tag = string.IsNullOrEmpty(metricTag) ? DefaultMetricTag : metricTag;
+            var earlier = _reportsPerTag.GetValueOrDefault(tag);
+            _reportsPerTag[tag] = earlier + 1;
+            Curves?.Scalar(tag, value, step ?? earlier);
         }
     }
 
