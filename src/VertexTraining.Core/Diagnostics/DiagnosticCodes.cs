@@ -186,4 +186,10 @@ public static class DiagnosticCodes
     public const string LocalUnsupportedDocument = "VTX5016";
     public const string LocalRunFolderUnusable = "VTX5017";
     public const string LocalGpusUnavailable = "VTX5018";
+
+    // dotnet vertex report (issue 15).
+    /// <summary>The report's --output file cannot be written (a folder, a missing parent that cannot be made, no permission).</summary>
+    public const string ReportOutputNotWritable = "VTX1140";
+    /// <summary>--open could not start a browser; the report is written all the same (a warning).</summary>
+    public const string ReportOpenFailed = "VTX1141";
 }
