@@ -128,7 +128,7 @@ public sealed class HyperTuneReporter
             var tag = string.IsNullOrEmpty(metricTag) ? DefaultMetricTag : metricTag;
             var earlier = _reportsPerTag.GetValueOrDefault(tag);
             _reportsPerTag[tag] = earlier + 1;
-            Curves?.Scalar(tag, value, step ?? earlier);
+            WriteCurvePoint(tag, value, step ?? earlier);
         }
     }
 
@@ -146,6 +146,26 @@ public sealed class HyperTuneReporter
         record["global_step"] = PythonJson.String((step ?? 0).ToString(CultureInfo.InvariantCulture));
         record["checkpoint_path"] = PythonJson.String(checkpointPath ?? "");
         return PythonJson.Object(record);
+    }
+
+    // The curve is a by-product: a log directory that cannot be written (or a writer already closed at exit) must not
+    // fail the report the study depends on. It is said once, and no more points are tried.
+    private void WriteCurvePoint(string tag, double value, long step)
+    {
+        if (Curves is not { } curves)
+        {
+            return;
+        }
+
+        try
+        {
+            curves.Scalar(tag, value, step);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            Curves = null;
+            Console.Error.WriteLine($"HyperTune: the TensorBoard curve of '{tag}' is not written any more ({e.Message}); the metric file still is.");
+        }
     }
 
     private void WriteFile()

@@ -105,4 +105,30 @@ public sealed class ReportTests : IDisposable
         File.Copy(html, Path.Combine(artifacts, "report-local-tuning.html"), overwrite: true);
         await HeadlessChromium.ScreenshotAsync(html, Path.Combine(artifacts, "report-local-tuning.png"), _temp.Combine("chromium-profile"), 1280, 4400);
     }
+
+    [Fact]
+    public async Task A_local_custom_job_report_draws_every_scalar_curve_the_run_wrote()
+    {
+        var app = await ProbeApp.AppAsync();
+        var request = JobDocs.Custom(JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--x=2", "--metric=loss"))).Save(_temp.Path);
+        var run = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
+        Assert.True(run.ExitCode == 0, run.All);
+        var snapshot = RunAssertions.Job(_cli, run.Output);
+
+        var html = _temp.Combine("custom.html");
+        var report = await _cli.RunAsync(RunTimeout, "report", snapshot.Name, "--output", html);
+
+        Assert.True(report.ExitCode == 0, report.All);
+        var page = File.ReadAllText(html);
+        var figures = System.Text.Json.Nodes.JsonNode.Parse(Regex.Match(page,
+            "<script type=\"application/json\" id=\"report-charts\">(?<json>.*?)</script>", RegexOptions.Singleline).Groups["json"].Value)!.AsArray();
+        var chart = Assert.Single(figures)!;
+        Assert.Equal("chart-scalar-1", chart["id"]!.GetValue<string>());
+        var curve = Assert.Single(chart["figure"]!["data"]!.AsArray())!;
+        Assert.Equal("loss", curve["name"]!.GetValue<string>());
+        Assert.Equal([1L, 2, 3], curve["x"]!.AsArray().Select(n => n!.GetValue<long>()));
+        Assert.Equal([2.0, 20, 10], curve["y"]!.AsArray().Select(n => n!.GetValue<double>()));
+        Assert.Contains("<td>Custom job</td>", page);
+        Assert.DoesNotContain("id=\"trials\"", page);
+    }
 }

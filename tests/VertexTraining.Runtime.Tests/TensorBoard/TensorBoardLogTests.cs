@@ -85,6 +85,24 @@ public class TensorBoardLogTests : IDisposable
     }
 
     [Fact]
+    public void A_log_directory_that_cannot_be_written_stops_the_curves_but_not_the_metric_file()
+    {
+        var blocked = _temp.Combine("a-file");
+        File.WriteAllText(blocked, "not a folder");
+        var reporter = new HyperTuneReporter(_temp.Combine("metrics", "output.metrics"))
+        {
+            Curves = new TensorBoardEventWriter(Path.Combine(blocked, "logs")),
+        };
+
+        reporter.Report("accuracy", 0.5, step: 1);
+        reporter.Report("accuracy", 0.6, step: 2);
+
+        Assert.Null(reporter.Curves);
+        Assert.Equal(2, File.ReadAllLines(reporter.MetricPath).Length);
+        Assert.ThrowsAny<IOException>(() => new TensorBoardEventWriter(Path.Combine(blocked, "logs")).Scalar("loss", 1, 1));
+    }
+
+    [Fact]
     public async Task A_killed_training_process_keeps_every_point_it_wrote_from_both_TensorBoardLog_and_HyperTune()
     {
         var logs = _temp.Combine("trial-1", "logs");
