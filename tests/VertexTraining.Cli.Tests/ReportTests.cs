@@ -120,6 +120,39 @@ public sealed class ReportTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Open_hands_the_written_file_to_the_desktop_opener_and_without_one_only_warns()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        var job = TuningJobWithMeasurements(cli);
+        var bin = cli.Temp.Combine("bin");
+        Directory.CreateDirectory(bin);
+        var opener = Path.Combine(bin, "xdg-open");
+        // Only shell built-ins: PATH holds nothing else.
+        File.WriteAllText(opener, "#!/bin/sh\nprintf '%s' \"$1\" > \"${0%/*}/opened\"\n");
+        File.SetUnixFileMode(opener, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        cli.Environment["PATH"] = bin;
+
+        var opened = await cli.RunProcessAsync(["report", job.Name, "--output", "study.html", "--open"]);
+
+        Assert.True(opened.ExitCode == 0, opened.ToString());
+        var openedFile = Path.Combine(bin, "opened");
+        for (var i = 0; i < 50 && !File.Exists(openedFile); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(cli.Temp.Combine("study.html"), File.ReadAllText(openedFile));
+
+        File.Delete(opener);
+        var unopened = await cli.RunProcessAsync(["report", job.Name, "--output", "again.html", "--open"]);
+
+        Assert.True(unopened.ExitCode == 0, unopened.ToString());
+        Assert.True(File.Exists(cli.Temp.Combine("again.html")));
+        Assert.Contains($"warning {DiagnosticCodes.ReportOpenFailed}: Could not open a browser", unopened.StdErr);
+    }
+
+    [Fact]
     public void The_embedded_plotly_is_the_vendored_file_and_says_the_version_the_tool_states()
     {
         var plotly = ReportCommand.Plotly();
