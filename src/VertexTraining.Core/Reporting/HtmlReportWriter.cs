@@ -155,7 +155,8 @@ public static class HtmlReportWriter
         html.Append("<div class=\"charts\">\n");
         foreach (var chart in mine)
         {
-            html.Append("<figure><figcaption>").Append(E(chart.Title)).Append("</figcaption><div class=\"chart\" id=\"").Append(E(chart.Id))
+            // A section of one chart already carries its title.
+            html.Append("<figure>").Append(chart.Title == title ? "" : $"<figcaption>{E(chart.Title)}</figcaption>").Append("<div class=\"chart\" id=\"").Append(E(chart.Id))
                 .Append("\" data-expected-points=\"").Append(chart.Points.ToString(CultureInfo.InvariantCulture)).Append("\"></div></figure>\n");
         }
 
