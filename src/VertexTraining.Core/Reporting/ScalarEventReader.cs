@@ -119,9 +119,8 @@ public static class ScalarEventReader
         points.AddRange(values.Select(v => new ScalarPoint(v.Tag, step, v.Value)));
     }
 
-    private readonly record struct ProtoField(int Number, int WireType, ulong Scalar, byte[] Bytes)
-    {
-    }
+    // A protobuf field: varint and fixed values in Scalar, length-delimited ones in Bytes.
+    private readonly record struct ProtoField(int Number, int WireType, ulong Scalar, byte[] Bytes);
 
     private static class ProtoFields
     {
