@@ -26,15 +26,15 @@ SECONDS=0
 mkdir -p "$ROOT"/{registry-5000,registry-5001}
 missing=()
 # gcc and readelf (binutils): the native compatibility tests build small shared libraries and
-# cross-check our ELF reader against readelf.
-for pair in docker-registry:docker-registry htpasswd:apache2-utils podman:podman runc:runc curl:curl gcc:gcc readelf:binutils; do
+# cross-check our ELF reader against readelf. chromium: the report test opens reports in headless Chromium.
+for pair in docker-registry:docker-registry htpasswd:apache2-utils podman:podman runc:runc curl:curl gcc:gcc readelf:binutils chromium:chromium; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if ((${#missing[@]})); then
   [[ $(id -u) == 0 ]] || die "missing packages (${missing[*]}) and not root; install them first"
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  { apt-get update && apt-get install -y --no-install-recommends docker-registry apache2-utils podman runc curl gcc binutils libc6-dev; } \
+  { apt-get update && apt-get install -y --no-install-recommends docker-registry apache2-utils podman runc curl gcc binutils libc6-dev chromium; } \
     >"$ROOT/apt.log" 2>&1 || { tail -n 20 "$ROOT/apt.log" >&2; die "apt-get failed (log: $ROOT/apt.log)"; }
 fi
 

@@ -46,7 +46,8 @@ for (var epoch = firstEpoch; epoch <= epochs; epoch++)
     // Each epoch's shuffle is seeded by the epoch number, so the weights are the whole state to carry over.
     var loss = network.TrainEpoch(train, learningRate, batchSize: 16, seed + epoch);
     accuracy = network.Accuracy(validation);
-    HyperTune.Report("accuracy", accuracy, step: epoch);
+    HyperTune.Report("accuracy", accuracy, step: epoch);   // also a TensorBoard curve
+    TensorBoardLog.Scalar("loss", loss, epoch);              // under AIP_TENSORBOARD_LOG_DIR (per trial)
     if (epoch == 1 || epoch % 5 == 0 || epoch == epochs)
     {
         Console.WriteLine($"epoch {epoch,3}  loss {loss:F4}  accuracy {accuracy:F4}");

@@ -11,11 +11,17 @@ namespace VertexTraining.Runtime;
 /// </example>
 public static class HyperTune
 {
-    private static readonly Lazy<HyperTuneReporter> DefaultReporter = new(HyperTuneReporter.FromEnvironment);
+    private static readonly Lazy<HyperTuneReporter> DefaultReporter = new(() =>
+    {
+        var reporter = HyperTuneReporter.FromEnvironment();
+        reporter.Curves = TensorBoardLog.Default;
+        return reporter;
+    });
 
     /// <summary>
     /// The process-wide reporter, created on first use from <c>CLOUD_ML_HP_METRIC_FILE</c> and
-    /// <c>CLOUD_ML_TRIAL_ID</c>. It keeps one queue, so all reports of the process land in one file.
+    /// <c>CLOUD_ML_TRIAL_ID</c>. It keeps one queue, so all reports of the process land in one file; each report is
+    /// also a TensorBoard scalar under <c>AIP_TENSORBOARD_LOG_DIR</c> (<see cref="TensorBoardLog"/>) when it is set.
     /// </summary>
     public static HyperTuneReporter Default => DefaultReporter.Value;
 

@@ -40,6 +40,7 @@ public sealed class HyperTuneReporter
     private readonly object _gate = new();
     private readonly Queue<string> _records = new(MaxRecords);
     private readonly Func<double> _clock;
+    private readonly Dictionary<string, long> _reportsPerTag = new(StringComparer.Ordinal);
 
     /// <summary>Creates a reporter that writes to <paramref name="metricPath"/>.</summary>
     /// <param name="metricPath">The metrics file; its directory is created on the first report.</param>
@@ -62,6 +63,12 @@ public sealed class HyperTuneReporter
 
     /// <summary>The trial id written into each record.</summary>
     public string TrialId { get; }
+
+    /// <summary>
+    /// When set, every report is also a TensorBoard scalar here (a report without a step gets the number of earlier
+    /// reports of its tag). <see cref="HyperTune.Default"/> uses <see cref="TensorBoardLog.Default"/>.
+    /// </summary>
+    public TensorBoardEventWriter? Curves { get; set; }
 
     /// <summary>
     /// Creates a reporter configured like <c>hypertune.HyperTune()</c>: path from <c>CLOUD_ML_HP_METRIC_FILE</c>
@@ -118,6 +125,11 @@ public sealed class HyperTuneReporter
 
             _records.Enqueue(line);
             WriteFile();
+
+            var tag = string.IsNullOrEmpty(metricTag) ? DefaultMetricTag : metricTag;
+            var earlier = _reportsPerTag.GetValueOrDefault(tag);
+            _reportsPerTag[tag] = earlier + 1;
+            WriteCurvePoint(tag, value, step ?? earlier);
         }
     }
 
@@ -135,6 +147,26 @@ public sealed class HyperTuneReporter
         record["global_step"] = PythonJson.String((step ?? 0).ToString(CultureInfo.InvariantCulture));
         record["checkpoint_path"] = PythonJson.String(checkpointPath ?? "");
         return PythonJson.Object(record);
+    }
+
+    // The curve is a by-product: a log directory that cannot be written (or a writer already closed at exit) must not
+    // fail the report the study depends on. It is said once, and no more points are tried.
+    private void WriteCurvePoint(string tag, double value, long step)
+    {
+        if (Curves is not { } curves)
+        {
+            return;
+        }
+
+        try
+        {
+            curves.Scalar(tag, value, step);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            Curves = null;
+            Console.Error.WriteLine($"HyperTune: the TensorBoard curve of '{tag}' is not written any more ({e.Message}); the metric file still is.");
+        }
     }
 
     private void WriteFile()

@@ -6,6 +6,9 @@
 //   latest DIR                                 prints "LATEST STEP FOLDER" or "NONE"
 //   until-stopped SIZE                         prints "READY", waits for env.StopRequested, saves to env.Checkpoints and
 //                                              prints "SAVED STEP REMAINING_MS", exits 143
+//   curves COUNT                               for step 1..COUNT: TensorBoardLog.Scalar("loss", 1/step, step) and
+//                                              HyperTune.Report("accuracy", step/COUNT, step), prints "WROTE STEP" after
+//                                              each; then prints "DONE" and waits to be killed
 using System.Globalization;
 using VertexTraining.Runtime;
 using VertexTraining.Runtime.TestApp;
@@ -65,6 +68,21 @@ switch (command)
         env.Checkpoints.Save(step, directory => TestCheckpoint.Write(directory, step, "stopped", size));
         Console.WriteLine($"SAVED {step} {env.StopGracePeriodRemaining.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)}");
         return TrainingEnvironment.StoppedExitCode;
+    }
+
+    case "curves":
+    {
+        var count = int.Parse(args[1], CultureInfo.InvariantCulture);
+        for (var step = 1; step <= count; step++)
+        {
+            TensorBoardLog.Scalar("loss", 1.0 / step, step);
+            HyperTune.Report("accuracy", step / (double)count, step);
+            Console.WriteLine($"WROTE {step}");
+        }
+
+        Console.WriteLine("DONE");
+        Thread.Sleep(Timeout.Infinite);
+        return 0;
     }
 
     default:

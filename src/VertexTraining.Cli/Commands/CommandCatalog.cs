@@ -14,6 +14,7 @@ internal static class CommandCatalog
         CancelCommand.Create(),
         ListCommand.Create(),
         TrialsCommand.Create(),
+        ReportCommand.Create(),
         LocalRunCommand.Create(),
         AuthCommand.Create(),
         VersionCommand.Create(),

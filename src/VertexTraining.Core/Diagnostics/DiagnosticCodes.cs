@@ -198,4 +198,10 @@ public static class DiagnosticCodes
 
     /// <summary>A trial was given a declared hyperparameter that the trainer never read (a warning).</summary>
     public const string LocalHyperparameterNeverRead = "VTX5020";
+
+    // dotnet vertex report (issue 15).
+    /// <summary>The report's --output file cannot be written (a folder, a missing parent that cannot be made, no permission).</summary>
+    public const string ReportOutputNotWritable = "VTX1140";
+    /// <summary>--open could not start a browser; the report is written all the same (a warning).</summary>
+    public const string ReportOpenFailed = "VTX1141";
 }
