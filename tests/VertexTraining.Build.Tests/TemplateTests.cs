@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using VertexTraining.Build.Tests.Infrastructure;
+using VertexTraining.Cli.Tests.Fakes;
 
 namespace VertexTraining.Build.Tests;
 
@@ -109,6 +110,25 @@ public sealed partial class TemplateTests : IDisposable
         Assert.Equal(["learning_rate", "epochs"], Json.Required(document, "studySpec.parameters").AsArray().Select(p => p!["parameterId"]!.GetValue<string>()));
         Json.Number(document, "maxTrialCount", 4);
         Assert.Contains(build.VertexLines, l => l.StartsWith("VertexTraining: dry run", StringComparison.Ordinal));
+    }
+
+    [RegistryFact]
+    public async Task Publish_profile_submits_the_unchanged_project_to_Vertex()
+    {
+        TestEnvironment.RequireRegistry();
+        await using var setup = await CloudSubmissionSetup.StartAsync();
+        var project = NewTrainer("cloud-submit", "-n", "Submitted", "--gcp-project", FakeGoogleCloud.ProjectId, "--region", FakeGoogleCloud.Region);
+
+        // As CloudSubmissionTests: the registry, the API endpoint and the key's token_uri are the loopback fakes.
+        var run = Submission.Run(project, ["publish", "-p:PublishProfile=VertexTraining"], setup.Properties("template-submit"), setup.Environment);
+
+        run.Build.AssertSuccess();
+        var create = Assert.Single(setup.Cloud.Creates());
+        Assert.Equal($"/v1/projects/{FakeGoogleCloud.ProjectId}/locations/{FakeGoogleCloud.Region}/hyperparameterTuningJobs", create.Path);
+        Json.Equal(run.Document.ToJsonString(), create.BodyWithoutSubmissionLabel(out _), "The POSTed body (without the submission label)");
+        var job = Assert.Single(setup.Cloud.Jobs);
+        Json.String(Json.ParseObject(project.VertexFile("submission.json", run.Build)), "name", job.Name);
+        Assert.Contains($"VertexTraining: submitted {job.Name}", run.Build.VertexLines);
     }
 
     [Fact]
