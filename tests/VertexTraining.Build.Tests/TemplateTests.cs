@@ -72,6 +72,24 @@ public sealed partial class TemplateTests : IDisposable
         Assert.True(project.FindFiles(".checkpoint-manifest.json").Count >= 4, "Expected checkpoints from every trial.\n" + build.Describe());
     }
 
+    [PodmanFact]
+    public void Trainer_runs_in_a_container_on_the_CUDA_base_and_checkpoints()
+    {
+        TestEnvironment.RequirePodman();
+        var project = NewTrainer("container", "-n", "InContainer", "--tuning", "false", "--gpu", "none");
+
+        // The stand-in CUDA base, like nvidia/cuda, has no libssl: a checkpoint save that touched OpenSSL would kill the trainer (exit 139).
+        // One layer: the packages' own layer is reused by version, and the tests pack every change as the same version.
+        var build = project.Dotnet("publish", "-t:SubmitTraining", "-p:VertexLocalMode=container", "-p:VertexDisableRetries=true",
+            "-p:VertexImageLayers=single", $"-p:VertexCudaImageRepository={TestEnvironment.BaseImageRepository}");
+
+        build.AssertSuccess();
+        Assert.Matches(JobSucceeded(), build.Output);
+        Assert.Contains("(container mode)", build.Output);
+        Assert.Contains("final accuracy", build.Output);
+        Assert.NotEmpty(project.FindFiles(".checkpoint-manifest.json"));
+    }
+
     [Fact]
     public void Project_publish_profile_submits_when_the_IDE_names_it_by_path()
     {
