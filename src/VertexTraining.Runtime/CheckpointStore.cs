@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.IO.Hashing;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -378,7 +377,10 @@ public sealed partial class CheckpointStore
     private static string FolderName(long step, string id) =>
         $"step-{step.ToString("D12", CultureInfo.InvariantCulture)}-{id}";
 
-    private static string NewSaveId() => Hex(RandomNumberGenerator.GetBytes(6));
+    // Guid.NewGuid, not RandomNumberGenerator: on Linux .NET draws RandomNumberGenerator's bytes from OpenSSL, which a
+    // CUDA base need not carry ("No usable version of libssl was found", exit 139, on the stand-in base). The id only
+    // keeps concurrent savers' folders apart, so unpredictability is not needed.
+    private static string NewSaveId() => Guid.NewGuid().ToString("N")[..12];
 
     // XXH128 (System.IO.Hashing, managed code), not SHA-256: .NET hashes SHA-256 through OpenSSL on Linux, and the
     // nvidia/cuda bases (like any minimal Ubuntu image) may have no libssl, so a save would crash the trainer there.

@@ -27,6 +27,8 @@ public sealed class ToolPackageTests
 
         Assert.Contains("dotnet vertex: submit and manage Vertex AI training jobs", help);
         Assert.Contains("auth", help);
+        // --version names the package a user installed (dotnet tool list shows the same), nothing more.
+        Assert.Equal(version, (await Run(Path.Combine(tools, "dotnet-vertex"), ["--version"], temp.Path)).Trim());
     }
 
     private static string Metadata(string key) =>

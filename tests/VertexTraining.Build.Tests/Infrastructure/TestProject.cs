@@ -47,9 +47,34 @@ internal sealed class TestProject : IDisposable
             throw new DirectoryNotFoundException($"No test asset {source}");
         }
 
-        var package = RepositoryLayout.Package;
         var directory = Path.Combine(TestRun.Root, TestRun.UniqueName(stem ?? asset));
         CopyDirectory(source, directory);
+        Shield(directory);
+        return new TestProject(asset, directory);
+    }
+
+    /// <summary>
+    /// A project that `dotnet new <paramref name="template"/>` writes into a fresh folder shielded as
+    /// <see cref="Create"/>'s are; <paramref name="hive"/> is the template hive it was installed into.
+    /// </summary>
+    public static TestProject FromTemplate(string template, string hive, string stem, IEnumerable<string> options)
+    {
+        var directory = Path.Combine(TestRun.Root, TestRun.UniqueName(stem));
+        System.IO.Directory.CreateDirectory(directory);
+        Shield(directory);
+        var created = RunDotnetNew([template, "-o", directory, .. options], hive, directory);
+        Assert.True(created.ExitCode == 0 && !created.TimedOut, "dotnet new failed.\n" + created.Describe());
+        return new TestProject(template, directory);
+    }
+
+    /// <summary>Runs `dotnet new` with the templates of <paramref name="hive"/> only, in the tests' clean environment.</summary>
+    public static ProcessResult RunDotnetNew(IEnumerable<string> arguments, string hive, string workingDirectory) =>
+        ProcessRunner.Run("dotnet", ["new", .. arguments, "--debug:custom-hive", hive], workingDirectory, DefaultTimeout, null, CleanEnvironment());
+
+    /// <summary>Empty Directory.Build.* files and a nuget.config with the local feed and the run's package folder.</summary>
+    private static void Shield(string directory)
+    {
+        var package = RepositoryLayout.Package;
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), EmptyProject);
         File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), EmptyProject);
         File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), EmptyProject);
@@ -66,7 +91,6 @@ internal sealed class TestProject : IDisposable
               </packageSources>
             </configuration>
             """);
-        return new TestProject(asset, directory);
     }
 
     /// <summary>
