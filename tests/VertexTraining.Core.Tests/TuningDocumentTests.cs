@@ -187,6 +187,30 @@ public sealed class TuningDocumentTests
         AssertString(expected, BuildJson(inputs)["studySpec"]!["measurementSelectionType"]);
     }
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("None", null)]
+    [InlineData("median", "medianAutomatedStoppingSpec")]
+    [InlineData("Median", "medianAutomatedStoppingSpec")]
+    [InlineData("DecayCurve", "decayCurveStoppingSpec")]
+    public void Early_stopping_maps_to_one_automated_stopping_spec_on_steps(string? stopping, string? expectedField)
+    {
+        var inputs = Baseline().WithTuning();
+        if (stopping is not null)
+        {
+            inputs.Set(VertexProperty.EarlyStopping, stopping);
+        }
+
+        var study = BuildJson(inputs)["studySpec"]!.AsObject();
+
+        string[] stoppingFields = ["medianAutomatedStoppingSpec", "decayCurveStoppingSpec", "convexAutomatedStoppingSpec"];
+        Assert.Equal(expectedField is null ? [] : [expectedField], study.Select(p => p.Key).Where(stoppingFields.Contains));
+        if (expectedField is not null)
+        {
+            AssertJsonEqual("""{ "useElapsedDuration": false }""", study[expectedField]);
+        }
+    }
+
     [Fact]
     public void Trial_job_spec_is_the_custom_job_spec_the_same_inputs_map_to()
     {

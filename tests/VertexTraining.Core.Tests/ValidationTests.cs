@@ -184,6 +184,8 @@ public sealed class ValidationTests
             DiagnosticCodes.InvalidSearchAlgorithm, P.SearchAlgorithm, "Default, Grid, Random"),
         new("measurement selection 'Median'", i => i.WithTuning().Set(P.MeasurementSelection, "Median"),
             DiagnosticCodes.InvalidMeasurementSelection, P.MeasurementSelection, "Last, Best"),
+        new("early stopping 'Convex'", i => i.WithTuning().Set(P.EarlyStopping, "Convex"),
+            DiagnosticCodes.InvalidEarlyStopping, P.EarlyStopping, "None, Median, DecayCurve"),
         new("max failed trials above max trials", i => i.WithTuning().Set(P.MaxTrialCount, "5").Set(P.MaxFailedTrialCount, "6"),
             DiagnosticCodes.InvalidTrialCount, P.MaxFailedTrialCount, "cannot exceed VertexMaxTrialCount"),
         new("parallel trial count 0", i => i.WithTuning().Set(P.ParallelTrialCount, "0"),
@@ -257,7 +259,7 @@ public sealed class ValidationTests
             DiagnosticCodes.DuplicateParameterId, DiagnosticCodes.InvalidParameterType, DiagnosticCodes.InvalidParameterRange,
             DiagnosticCodes.InvalidParameterScale, DiagnosticCodes.InvalidParameterValues, DiagnosticCodes.InvalidTrialCount,
             DiagnosticCodes.InvalidSearchAlgorithm, DiagnosticCodes.GridNeedsFiniteParameters, DiagnosticCodes.InvalidMeasurementSelection,
-            DiagnosticCodes.InvalidConditionalParameter,
+            DiagnosticCodes.InvalidConditionalParameter, DiagnosticCodes.InvalidEarlyStopping,
         ];
         Assert.Empty(builderCodes.Except(Cases.Select(c => c.Code)));
     }

@@ -50,6 +50,8 @@ internal static class StudySpecMapper
 
         var measurement = read.OneOf(inputs.Get(VertexProperty.MeasurementSelection), VertexProperty.MeasurementSelection,
             DiagnosticCodes.InvalidMeasurementSelection, "Last", "Best") ?? "Last";
+        var stopping = read.OneOf(inputs.Get(VertexProperty.EarlyStopping), VertexProperty.EarlyStopping,
+            DiagnosticCodes.InvalidEarlyStopping, [.. Local.Stopping.EarlyStoppingRules.Names]) ?? "None";
         var (maxTrials, parallel, maxFailed) = ReadTrialCounts(inputs, read);
 
         var spec = new StudySpec
@@ -58,6 +60,8 @@ internal static class StudySpecMapper
             Parameters = NestConditionals(declared, bag),
             Algorithm = algorithm switch { "Grid" => "GRID_SEARCH", "Random" => "RANDOM_SEARCH", _ => null },
             MeasurementSelectionType = measurement == "Best" ? "BEST_MEASUREMENT" : "LAST_MEASUREMENT",
+            MedianAutomatedStoppingSpec = stopping == "Median" ? new AutomatedStoppingSpec { UseElapsedDuration = false } : null,
+            DecayCurveStoppingSpec = stopping == "DecayCurve" ? new AutomatedStoppingSpec { UseElapsedDuration = false } : null,
         };
         return new StudyPlan(spec, maxTrials, parallel, maxFailed);
     }

@@ -186,4 +186,7 @@ public static class DiagnosticCodes
     public const string LocalUnsupportedDocument = "VTX5016";
     public const string LocalRunFolderUnusable = "VTX5017";
     public const string LocalGpusUnavailable = "VTX5018";
+
+    // Tuning that stops early and continues (issue 16).
+    public const string InvalidEarlyStopping = "VTX1150";
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using VertexTraining.Core.Api;
 using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Local.Search;
+using VertexTraining.Core.Local.Stopping;
 
 namespace VertexTraining.Core.Local;
 
@@ -61,12 +62,15 @@ internal sealed class TuningRun
         var space = SearchSpace.FromStudy(study.Parameters ?? []);
         var algorithm = SearchAlgorithms.Create(study.Algorithm, space, goal, maxTrials, _seed);
         var timeout = Configuration.DurationParser.FromProtoJson(_job.TrialJobSpec?.Scheduling?.Timeout);
+        var stoppingRule = EarlyStoppingRules.FromStudy(study, goal);
         _output.Info(string.Create(CultureInfo.InvariantCulture,
-            $"tuning: up to {maxTrials} trials, {parallel} at a time, {algorithm.Name} (seed {_seed}), metric '{metric.MetricId}' ({(goal == MetricGoal.Maximize ? "maximize" : "minimize")}, {(best ? "best" : "last")} measurement), {(maxFailed > 0 ? $"fail after {maxFailed} failed trials" : "fail when more than half of the finished trials failed")}"));
+            $"tuning: up to {maxTrials} trials, {parallel} at a time, {algorithm.Name} (seed {_seed}), metric '{metric.MetricId}' ({(goal == MetricGoal.Maximize ? "maximize" : "minimize")}, {(best ? "best" : "last")} measurement), {(maxFailed > 0 ? $"fail after {maxFailed} failed trials" : "fail when more than half of the finished trials failed")}{(stoppingRule is null ? "" : $", early stopping {stoppingRule.Name}")}"));
 
         using var stopTrials = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var finished = new List<Observation>();
         var running = new Dictionary<Task<ReplicaSetOutcome>, (string Id, ParameterAssignment Parameters, DateTimeOffset Start)>();
+        var watches = new Dictionary<string, (TrialCurveWatch Watch, Task Watching, CancellationTokenSource EarlyStop)>();
+        var completedCurves = new CompletedCurves();
         var (startedCount, failedCount, finishedCount) = (0, 0, 0);
         string? lastFailure = null;
         ReplicaSetOutcome? jobFailure = null;
@@ -100,7 +104,19 @@ internal sealed class TuningRun
                 var request = new ReplicaSetRequest(layout, _launcher, new ReplicaRunContext(_jobId, _folder, id, _options.PassGpus),
                     assignment.ToArguments(), timeout, _output, _options.StopGrace, _options.FinishGrace)
                     .WithRestarts(_job.TrialJobSpec?.Scheduling, _options, _folder);
-                running[ReplicaSetRun.RunAsync(request, stopTrials.Token)] = (id, assignment, start);
+                var earlyStop = new CancellationTokenSource();
+                var trial = ReplicaSetRun.RunAsync(request with { EarlyStop = earlyStop.Token }, stopTrials.Token);
+                running[trial] = (id, assignment, start);
+                if (stoppingRule is not null)
+                {
+                    var watch = new TrialCurveWatch(PrimaryMetricFile(id), metric.MetricId, stoppingRule, completedCurves.Snapshot,
+                        decision => _output.Info($"trial {id}: stopped early at step {decision.Step} ({stoppingRule.Name} rule): {decision.Reason}"));
+                    watches[id] = (watch, watch.WatchAsync(trial, earlyStop), earlyStop);
+                }
+                else
+                {
+                    earlyStop.Dispose();
+                }
             }
 
             if (running.Count == 0)
@@ -112,6 +128,13 @@ internal sealed class TuningRun
             var (trialId, parameters, trialStart) = running[done];
             running.Remove(done);
             var outcome = await done.ConfigureAwait(false);
+            TrialCurveWatch? curve = null;
+            if (watches.Remove(trialId, out var watching))
+            {
+                await watching.Watching.ConfigureAwait(false);
+                watching.EarlyStop.Dispose();
+                curve = watching.Watch;
+            }
 
             if (outcome.End == ReplicaSetEnd.Cancelled)
             {
@@ -122,16 +145,23 @@ internal sealed class TuningRun
             }
 
             finishedCount++;
-            if (outcome.End == ReplicaSetEnd.Succeeded)
+            if (outcome.End is ReplicaSetEnd.Succeeded or ReplicaSetEnd.StoppedEarly)
             {
-                var metricFile = _folder.MetricFile(trialId, LocalReplica.PoolNameOf(0) + "-0");
-                var records = MetricFile.Read(metricFile, metric.MetricId, out var otherTags);
+                var records = MetricFile.Read(PrimaryMetricFile(trialId), metric.MetricId, out var otherTags);
                 if (MetricFile.Measure(records, metric.MetricId, best, goal, trialStart) is { } measured)
                 {
                     var value = measured.Final.Metrics![0].Value;
-                    Finish(trialId, LocalJobStates.TrialSucceeded, measured.Final, measured.Measurements, null);
+                    var stoppedAt = outcome.End == ReplicaSetEnd.StoppedEarly ? curve?.Decision?.Step : null;
+                    Finish(trialId, LocalJobStates.TrialSucceeded, measured.Final, measured.Measurements, null, stoppedAt);
                     finished.Add(new Observation(parameters, value));
-                    _output.Info(string.Create(CultureInfo.InvariantCulture, $"trial {trialId}: {metric.MetricId} = {value:R}"));
+                    if (curve is not null)
+                    {
+                        curve.Read();
+                        completedCurves.Add(new CompletedCurve(curve.Points, value));
+                    }
+
+                    _output.Info(string.Create(CultureInfo.InvariantCulture,
+                        $"trial {trialId}: {metric.MetricId} = {value:R}{(stoppedAt is { } step ? $" (stopped early at step {step})" : "")}"));
                 }
                 else
                 {
@@ -193,11 +223,14 @@ internal sealed class TuningRun
                 DiagnosticCodes.NoTrialReportedMetric);
     }
 
-    private void Finish(string trialId, string state, Measurement? final, List<Measurement>? measurements, string? infeasibleReason) =>
+    private string PrimaryMetricFile(string trialId) => _folder.MetricFile(trialId, LocalReplica.PoolNameOf(0) + "-0");
+
+    private void Finish(string trialId, string state, Measurement? final, List<Measurement>? measurements, string? infeasibleReason, long? stoppedEarlyAtStep = null) =>
         _resource.Update(job =>
         {
             var trial = job.Trials!.First(t => t.Id == trialId);
             trial.State = state;
+            trial.StoppedEarlyAtStep = stoppedEarlyAtStep;
             trial.FinalMeasurement = final;
             trial.Measurements = measurements;
             trial.InfeasibleReason = infeasibleReason;
@@ -206,4 +239,27 @@ internal sealed class TuningRun
 
     private static LocalRunException Unsupported(string message) =>
         new(DiagnosticCodes.LocalUnsupportedDocument, message, isConfigurationError: true);
+}
+
+/// <summary>The curves of the trials that have completed, read by the watches of the running ones.</summary>
+internal sealed class CompletedCurves
+{
+    private readonly object _gate = new();
+    private IReadOnlyList<CompletedCurve> _curves = [];
+
+    public void Add(CompletedCurve curve)
+    {
+        lock (_gate)
+        {
+            _curves = [.. _curves, curve];
+        }
+    }
+
+    public IReadOnlyList<CompletedCurve> Snapshot()
+    {
+        lock (_gate)
+        {
+            return _curves;
+        }
+    }
 }
