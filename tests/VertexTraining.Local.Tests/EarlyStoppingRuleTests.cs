@@ -95,14 +95,18 @@ public sealed class EarlyStoppingRuleTests
 
         var poor = rule.Judge(Saturating(0.1, steps: 4).Points, completed);
         var promising = rule.Judge(Saturating(0.95, steps: 4).Points, completed);
-        var nearBest = rule.Judge(Saturating(0.88, steps: 4).Points, completed);
+        // On the best trial's curve so far: even odds of beating it.
+        var asGoodAsBest = rule.Judge(Saturating(0.9, steps: 4).Points, completed);
+        // Just below the best curve: these noise-free curves leave it no chance, the rule knows from its level.
+        var justBelow = rule.Judge(Saturating(0.88, steps: 4).Points, completed);
 
         Assert.NotNull(poor);
         Assert.Equal(4, poor.Step);
         // The best final value so far is trial 0.9's: 0.9 * (1 - e^(-10/3)).
         Assert.Matches(@"^from 6 completed trials' curves at step 4, its final value is predicted at \S+ ± \S+, with a \d+(\.\d)?% chance of beating the best so far, 0\.8678\d*$", poor.Reason);
         Assert.Null(promising);
-        Assert.Null(nearBest);
+        Assert.Null(asGoodAsBest);
+        Assert.NotNull(justBelow);
     }
 
     [Fact]
@@ -126,6 +130,21 @@ public sealed class EarlyStoppingRuleTests
         // Every curve at the same level and every final the same: nothing to predict from.
         CompletedCurve[] flat = [Completed(0.5, 0.5, 0.5), Completed(0.5, 0.5, 0.5), Completed(0.5, 0.5, 0.5)];
         Assert.Null(rule.Judge(Curve(0.5, 0.5), flat));
+    }
+
+    [Fact]
+    public void The_search_learns_a_stopped_trials_last_value_plus_the_median_gain_full_trials_made_after_that_step()
+    {
+        // Gains after step 2 of the trials that ran to their end: A 0.8 - 0.6, B 0.6 - 0.4, C 0.92 - 0.8; a stopped
+        // trial's curve is no evidence of what comes after.
+        var stopped = new CompletedCurve(Curve(0.1, 0.15, 0.2), 0.2, StoppedEarly: true);
+
+        Assert.Equal(0.3 + 0.2, StoppedTrialProjection.ProjectFinal(Curve(0.2, 0.3), [A, B, C, stopped]), 12);
+        // Minimize: losses fall, so the gains are negative.
+        Assert.Equal(-0.3 - 0.2, StoppedTrialProjection.ProjectFinal(Curve(-0.2, -0.3), [Negated(A), Negated(B), Negated(C)]), 12);
+        // Nothing ran past its step: its last value.
+        Assert.Equal(0.3, StoppedTrialProjection.ProjectFinal(Curve(0.1, 0.2, 0.25, 0.27, 0.28, 0.3), [A, B, C]), 12);
+        Assert.True(double.IsNaN(StoppedTrialProjection.ProjectFinal([], [A, B, C])));
     }
 
     [Fact]

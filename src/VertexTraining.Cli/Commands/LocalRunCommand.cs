@@ -52,6 +52,10 @@ internal static class LocalRunCommand
         {
             Description = "How long a preempted replica gets between SIGTERM and the kill, e.g. 30s (the default: the notice Spot VMs get) or 5s.",
         };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue a local tuning job, local/<id>, in its run folder: finished trials are kept, interrupted ones run again, new ones run up to VertexMaxTrialCount (raise it to extend the study).",
+        };
         var property = new Option<string[]>("--property", "-p")
         {
             Description = "An MSBuild property for the publish (without --request), as -p:Name=Value.",
@@ -60,7 +64,7 @@ internal static class LocalRunCommand
 
         var command = new Command("local-run", "Run a job on this machine as Vertex AI would: each replica as a container (podman or docker) or a process, with CLUSTER_SPEC, TF_CONFIG and AIP_* set; tuning jobs run their trials locally.")
         {
-            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property, preempt, gracePeriod,
+            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property, preempt, gracePeriod, resume,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -87,6 +91,11 @@ internal static class LocalRunCommand
                     properties.Add($"VertexLocalGracePeriod={grace}");
                 }
 
+                if (parse.GetValue(resume) is { } continued)
+                {
+                    properties.Add($"VertexResume={continued}");
+                }
+
                 return await PublishRunner.RunAsync(context, parse.GetValue(project), properties, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             }
 
@@ -102,7 +111,8 @@ internal static class LocalRunCommand
                 parse.GetValue(seed),
                 parse.GetValue(json),
                 parse.GetValue(preempt) ?? [],
-                parse.GetValue(gracePeriod));
+                parse.GetValue(gracePeriod),
+                parse.GetValue(resume));
             return await RunAsync(context, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -154,6 +164,7 @@ internal static class LocalRunCommand
             Seed = settings.Seed,
             Preemptions = rehearsal.Preemptions,
             PreemptionGrace = rehearsal.Grace,
+            Resume = settings.Resume,
         };
 
         // Ctrl-C cancels the token; the runner then stops every replica. The command-line library ends the
@@ -207,5 +218,6 @@ internal static class LocalRunCommand
         int? Seed,
         bool Json,
         IReadOnlyList<string> Preemptions,
-        string? GracePeriod);
+        string? GracePeriod,
+        string? Resume);
 }

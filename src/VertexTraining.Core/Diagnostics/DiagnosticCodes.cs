@@ -189,4 +189,13 @@ public static class DiagnosticCodes
 
     // Tuning that stops early and continues (issue 16).
     public const string InvalidEarlyStopping = "VTX1150";
+
+    /// <summary>--resume / VertexResume names no local tuning job that can be continued.</summary>
+    public const string ResumeNotPossible = "VTX5050";
+
+    /// <summary>--resume / VertexResume names a local job whose runner is still alive.</summary>
+    public const string ResumeJobStillRunning = "VTX5051";
+
+    /// <summary>--resume / VertexResume: the project's study differs from the saved one (parameters, metrics, algorithm).</summary>
+    public const string ResumeStudyMismatch = "VTX5052";
 }

@@ -38,6 +38,12 @@ public sealed class LocalRunOptions
     /// <summary>Seeds the search algorithms; random when null.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// A local tuning job to continue in its run folder (<c>local/&lt;id&gt;</c>, <c>--resume</c>, VertexResume): its
+    /// finished trials are kept, interrupted ones run again, new ones run up to the document's maxTrialCount.
+    /// </summary>
+    public string? Resume { get; init; }
+
     /// <summary>The job id; a new one when null.</summary>
     public string? JobId { get; init; }
 

@@ -44,6 +44,9 @@ internal sealed class TuningRun
         _seed = seed;
     }
 
+    /// <summary>The study being continued (<c>--resume</c>), or null for a new one.</summary>
+    public StudyResume? Resume { get; init; }
+
     public async Task<ReplicaSetOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var study = _job.StudySpec ?? throw Unsupported("The tuning job has no studySpec.");
@@ -71,7 +74,34 @@ internal sealed class TuningRun
         var running = new Dictionary<Task<ReplicaSetOutcome>, (string Id, ParameterAssignment Parameters, DateTimeOffset Start)>();
         var watches = new Dictionary<string, (TrialCurveWatch Watch, Task Watching, CancellationTokenSource EarlyStop)>();
         var completedCurves = new CompletedCurves();
-        var (startedCount, failedCount, finishedCount) = (0, 0, 0);
+        var (startedCount, failedCount, finishedCount, lastId) = (0, 0, 0, 0);
+        var rerun = new Queue<(string Id, ParameterAssignment Parameters)>();
+        if (Resume is { } resume)
+        {
+            // The search continues from every finished trial; failed ones still count against the failure budget.
+            foreach (var trial in resume.Kept)
+            {
+                var value = trial.State == LocalJobStates.TrialSucceeded
+                    ? trial.FinalMeasurement?.Metrics?.FirstOrDefault(m => m.MetricId == metric.MetricId)?.Value
+                    : null;
+                finished.Add(new Observation(Assignment(trial), value));
+                if (value is { } final && stoppingRule is not null)
+                {
+                    completedCurves.Add(new CompletedCurve(
+                        [.. (trial.Measurements ?? []).Select(m => new CurvePoint(m.StepCount ?? 0, m.Metrics?.FirstOrDefault(x => x.MetricId == metric.MetricId)?.Value ?? double.NaN))],
+                        final, trial.StoppedEarlyAtStep is not null));
+                }
+
+                failedCount += value is null ? 1 : 0;
+            }
+
+            (startedCount, finishedCount, lastId) = (resume.Kept.Count, resume.Kept.Count, resume.LastTrialId);
+            foreach (var trial in resume.Rerun)
+            {
+                rerun.Enqueue((trial.Id!, Assignment(trial)));
+            }
+        }
+
         string? lastFailure = null;
         ReplicaSetOutcome? jobFailure = null;
         var exhausted = false;
@@ -80,7 +110,9 @@ internal sealed class TuningRun
         {
             while (!exhausted && jobFailure is null && !cancellationToken.IsCancellationRequested && running.Count < parallel && startedCount < maxTrials)
             {
-                var assignment = algorithm.Suggest(finished, [.. running.Values.Select(r => r.Parameters)]);
+                // Interrupted trials of a continued study first, with their ids and parameters (and so their checkpoints).
+                var again = rerun.TryDequeue(out var interrupted);
+                var assignment = again ? interrupted.Parameters : algorithm.Suggest(finished, [.. running.Values.Select(r => r.Parameters)]);
                 if (assignment is null)
                 {
                     exhausted = true;
@@ -88,7 +120,14 @@ internal sealed class TuningRun
                     break;
                 }
 
-                var id = (++startedCount).ToString(CultureInfo.InvariantCulture);
+                startedCount++;
+                var id = again ? interrupted.Id : (++lastId).ToString(CultureInfo.InvariantCulture);
+                if (again)
+                {
+                    // A report the interrupted run left must not be read as this run's.
+                    ClearMetrics(id);
+                }
+
                 var start = DateTimeOffset.UtcNow;
                 _resource.Update(job => job.Trials!.Add(new Trial
                 {
@@ -98,7 +137,7 @@ internal sealed class TuningRun
                     Parameters = [.. assignment.Values.Select(p => new TrialParameter { ParameterId = p.Key, Value = p.Value.ToJsonElement() })],
                     StartTime = JobResource.Timestamp(start),
                 }));
-                _output.Info($"trial {id}: started with {assignment}");
+                _output.Info($"trial {id}: {(again ? "started again" : "started")} with {assignment}");
                 // Each trial gets addresses of its own: parallel trials of a multi-replica job must not share ports.
                 var layout = _layout.WithFreshPorts();
                 var request = new ReplicaSetRequest(layout, _launcher, new ReplicaRunContext(_jobId, _folder, id, _options.PassGpus),
@@ -153,12 +192,21 @@ internal sealed class TuningRun
                     var value = measured.Final.Metrics![0].Value;
                     var stoppedAt = outcome.End == ReplicaSetEnd.StoppedEarly ? curve?.Decision?.Step : null;
                     Finish(trialId, LocalJobStates.TrialSucceeded, measured.Final, measured.Measurements, null, stoppedAt);
-                    finished.Add(new Observation(parameters, value));
+                    var learned = value;
                     if (curve is not null)
                     {
                         curve.Read();
-                        completedCurves.Add(new CompletedCurve(curve.Points, value));
+                        if (stoppedAt is not null)
+                        {
+                            learned = StoppedTrialProjection.ProjectFinal(curve.Points, completedCurves.Snapshot()) is var projected && double.IsFinite(projected)
+                                ? projected
+                                : value;
+                        }
+
+                        completedCurves.Add(new CompletedCurve(curve.Points, value, StoppedEarly: stoppedAt is not null));
                     }
+
+                    finished.Add(new Observation(parameters, learned));
 
                     _output.Info(string.Create(CultureInfo.InvariantCulture,
                         $"trial {trialId}: {metric.MetricId} = {value:R}{(stoppedAt is { } step ? $" (stopped early at step {step})" : "")}"));
@@ -222,6 +270,20 @@ internal sealed class TuningRun
                 $"None of the {finishedCount} trials reported the metric '{metric.MetricId}'. Report it from the primary replica with HyperTune.Report(\"{metric.MetricId}\", value).",
                 DiagnosticCodes.NoTrialReportedMetric);
     }
+
+    private void ClearMetrics(string trialId)
+    {
+        var metrics = _folder.MetricsDirectory(trialId);
+        if (Directory.Exists(metrics))
+        {
+            Directory.Delete(metrics, recursive: true);
+        }
+    }
+
+    /// <summary>A recorded trial's parameters as the search algorithms see them.</summary>
+    private static ParameterAssignment Assignment(Trial trial) => new(
+        (trial.Parameters ?? []).Select(p => new KeyValuePair<string, ParameterValue>(p.ParameterId,
+            p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? ParameterValue.Of(p.Value.GetString()!) : ParameterValue.Of(p.Value.GetDouble()))));
 
     private string PrimaryMetricFile(string trialId) => _folder.MetricFile(trialId, LocalReplica.PoolNameOf(0) + "-0");
 

@@ -12,7 +12,8 @@ public readonly record struct CurvePoint(long Step, double Value);
 /// <summary>A trial that has ended with a final value, and the intermediate reports that led to it.</summary>
 /// <param name="Points">Its intermediate reports (any order; step 0 ignored).</param>
 /// <param name="Final">Its final measurement's value.</param>
-public sealed record CompletedCurve(IReadOnlyList<CurvePoint> Points, double Final);
+/// <param name="StoppedEarly">Whether a stopping rule ended it: its final value is then not where its curve would have ended.</param>
+public sealed record CompletedCurve(IReadOnlyList<CurvePoint> Points, double Final, bool StoppedEarly = false);
 
 /// <summary>Why a running trial should stop now.</summary>
 /// <param name="Step">The step of the trial's last report, where it was judged.</param>
@@ -53,7 +54,7 @@ public abstract class EarlyStoppingRule
         }
 
         var others = completed
-            .Select(c => new Oriented(InStepOrder(c.Points), Orient(c.Final)))
+            .Select(c => new Oriented(InStepOrder(c.Points), Orient(c.Final), c.StoppedEarly))
             .Where(c => c.Points.Count > 0)
             .ToList();
         return others.Count < MinCompletedTrials ? null : Judge(curve, others);
@@ -63,7 +64,7 @@ public abstract class EarlyStoppingRule
     private protected abstract StopDecision? Judge(IReadOnlyList<CurvePoint> running, IReadOnlyList<Oriented> completed);
 
     /// <summary>A completed trial, oriented so that larger is better.</summary>
-    private protected sealed record Oriented(IReadOnlyList<CurvePoint> Points, double Final);
+    private protected sealed record Oriented(IReadOnlyList<CurvePoint> Points, double Final, bool StoppedEarly);
 
     /// <summary>A value oriented so that larger is better.</summary>
     private protected double Orient(double value) => Goal == MetricGoal.Maximize ? value : -value;
