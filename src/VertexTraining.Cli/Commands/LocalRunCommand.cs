@@ -56,6 +56,11 @@ internal static class LocalRunCommand
         {
             Description = "Continue a local tuning job, local/<id>, in its run folder: finished trials are kept, interrupted ones run again, new ones run up to VertexMaxTrialCount (raise it to extend the study).",
         };
+        var warmStart = new Option<string[]>("--warm-start")
+        {
+            Description = "An earlier local tuning job, local/<id>, whose succeeded trials seed this study's search (VertexTuningWarmStart). Repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var property = new Option<string[]>("--property", "-p")
         {
             Description = "An MSBuild property for the publish (without --request), as -p:Name=Value.",
@@ -64,7 +69,7 @@ internal static class LocalRunCommand
 
         var command = new Command("local-run", "Run a job on this machine as Vertex AI would: each replica as a container (podman or docker) or a process, with CLUSTER_SPEC, TF_CONFIG and AIP_* set; tuning jobs run their trials locally.")
         {
-            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property, preempt, gracePeriod, resume,
+            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property, preempt, gracePeriod, resume, warmStart,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -96,6 +101,11 @@ internal static class LocalRunCommand
                     properties.Add($"VertexResume={continued}");
                 }
 
+                if (parse.GetValue(warmStart) is { Length: > 0 } earlier)
+                {
+                    properties.Add($"VertexTuningWarmStart={string.Join("%3B", earlier)}");
+                }
+
                 return await PublishRunner.RunAsync(context, parse.GetValue(project), properties, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             }
 
@@ -112,7 +122,8 @@ internal static class LocalRunCommand
                 parse.GetValue(json),
                 parse.GetValue(preempt) ?? [],
                 parse.GetValue(gracePeriod),
-                parse.GetValue(resume));
+                parse.GetValue(resume),
+                parse.GetValue(warmStart) ?? []);
             return await RunAsync(context, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -165,6 +176,7 @@ internal static class LocalRunCommand
             Preemptions = rehearsal.Preemptions,
             PreemptionGrace = rehearsal.Grace,
             Resume = settings.Resume,
+            WarmStart = settings.WarmStart,
         };
 
         // Ctrl-C cancels the token; the runner then stops every replica. The command-line library ends the
@@ -219,5 +231,6 @@ internal static class LocalRunCommand
         bool Json,
         IReadOnlyList<string> Preemptions,
         string? GracePeriod,
-        string? Resume);
+        string? Resume,
+        IReadOnlyList<string> WarmStart);
 }

@@ -53,6 +53,7 @@ internal static class StudySpecMapper
         var stopping = read.OneOf(inputs.Get(VertexProperty.EarlyStopping), VertexProperty.EarlyStopping,
             DiagnosticCodes.InvalidEarlyStopping, [.. Local.Stopping.EarlyStoppingRules.Names]) ?? "None";
         var (maxTrials, parallel, maxFailed) = ReadTrialCounts(inputs, read);
+        WarnLocalOnly(inputs, bag);
 
         var spec = new StudySpec
         {
@@ -64,6 +65,28 @@ internal static class StudySpecMapper
             DecayCurveStoppingSpec = stopping == "DecayCurve" ? new AutomatedStoppingSpec { UseElapsedDuration = false } : null,
         };
         return new StudyPlan(spec, maxTrials, parallel, maxFailed);
+    }
+
+    // Vertex AI v1 has no warm start and no way to continue a finished study: on the cloud these properties would
+    // silently do nothing, so say so.
+    private static void WarnLocalOnly(JobInputs inputs, DiagnosticBag bag)
+    {
+        if (TargetSettings.ResolveTarget(inputs) != TargetSettings.Cloud)
+        {
+            return;
+        }
+
+        if (inputs.Get(VertexProperty.TuningWarmStart) is not null)
+        {
+            bag.Warning(DiagnosticCodes.LocalOnlyTuningProperty, VertexProperty.TuningWarmStart,
+                $"{VertexProperty.TuningWarmStart} is ignored for a Cloud job: Vertex AI v1 hyperparameter tuning has no warm start, so the cloud study starts from its own trials. It seeds local studies ({VertexProperty.Target}=Local).");
+        }
+
+        if (inputs.Get(VertexProperty.Resume) is not null)
+        {
+            bag.Warning(DiagnosticCodes.LocalOnlyTuningProperty, VertexProperty.Resume,
+                $"{VertexProperty.Resume} is ignored for a Cloud job: it continues local tuning jobs ({VertexProperty.Target}=Local); this submits a new cloud study.");
+        }
     }
 
     private static List<MetricSpec> MapMetrics(IReadOnlyList<ConfigItem> items, DiagnosticBag bag)

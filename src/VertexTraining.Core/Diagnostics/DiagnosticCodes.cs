@@ -198,4 +198,13 @@ public static class DiagnosticCodes
 
     /// <summary>--resume / VertexResume: the project's study differs from the saved one (parameters, metrics, algorithm).</summary>
     public const string ResumeStudyMismatch = "VTX5052";
+
+    /// <summary>VertexTuningWarmStart names something the local tuner cannot learn from (a cloud job name, a CustomJob).</summary>
+    public const string WarmStartNotPossible = "VTX5053";
+
+    /// <summary>VertexTuningWarmStart names a study of another metric or goal.</summary>
+    public const string WarmStartMetricMismatch = "VTX5054";
+
+    /// <summary>Warning: VertexTuningWarmStart or VertexResume on a Cloud job, which Vertex AI v1 has no equivalent of.</summary>
+    public const string LocalOnlyTuningProperty = "VTX1151";
 }

@@ -80,7 +80,11 @@ public static class LocalJobRunner
             if (options.Document.TuningJob is { } tuningJob)
             {
                 var seed = options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
-                outcome = await new TuningRun(tuningJob, resource, layout, launcher, folder, run, options, jobId, seed) { Resume = resume }
+                outcome = await new TuningRun(tuningJob, resource, layout, launcher, folder, run, options, jobId, seed)
+                    {
+                        Resume = resume,
+                        WarmStart = (options.WarmStart, store),
+                    }
                     .RunAsync(cancel.Token).ConfigureAwait(false);
             }
             else

@@ -44,6 +44,9 @@ public sealed class LocalRunOptions
     /// </summary>
     public string? Resume { get; init; }
 
+    /// <summary>Earlier local tuning jobs (<c>local/&lt;id&gt;</c>) whose trials seed the search (VertexTuningWarmStart, <c>--warm-start</c>).</summary>
+    public IReadOnlyList<string> WarmStart { get; init; } = [];
+
     /// <summary>The job id; a new one when null.</summary>
     public string? JobId { get; init; }
 

@@ -47,6 +47,9 @@ internal sealed class TuningRun
     /// <summary>The study being continued (<c>--resume</c>), or null for a new one.</summary>
     public StudyResume? Resume { get; init; }
 
+    /// <summary>Earlier local studies whose trials seed the search (VertexTuningWarmStart), and where to find them.</summary>
+    public (IReadOnlyList<string> References, LocalJobStore Store) WarmStart { get; init; } = ([], LocalJobStore.Default);
+
     public async Task<ReplicaSetOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var study = _job.StudySpec ?? throw Unsupported("The tuning job has no studySpec.");
@@ -64,6 +67,7 @@ internal sealed class TuningRun
         var maxFailed = Math.Max(0, _job.MaxFailedTrialCount ?? 0);
         var space = SearchSpace.FromStudy(study.Parameters ?? []);
         var algorithm = SearchAlgorithms.Create(study.Algorithm, space, goal, maxTrials, _seed);
+        var prior = WarmStart.References.Count > 0 ? StudyWarmStart.Load(WarmStart.References, study, space, WarmStart.Store, _output) : [];
         var timeout = Configuration.DurationParser.FromProtoJson(_job.TrialJobSpec?.Scheduling?.Timeout);
         var stoppingRule = EarlyStoppingRules.FromStudy(study, goal);
         _output.Info(string.Create(CultureInfo.InvariantCulture,
@@ -84,7 +88,7 @@ internal sealed class TuningRun
                 var value = trial.State == LocalJobStates.TrialSucceeded
                     ? trial.FinalMeasurement?.Metrics?.FirstOrDefault(m => m.MetricId == metric.MetricId)?.Value
                     : null;
-                finished.Add(new Observation(Assignment(trial), value));
+                finished.Add(new Observation(TrialAssignment.Of(trial), value));
                 if (value is { } final && stoppingRule is not null)
                 {
                     completedCurves.Add(new CompletedCurve(
@@ -98,7 +102,7 @@ internal sealed class TuningRun
             (startedCount, finishedCount, lastId) = (resume.Kept.Count, resume.Kept.Count, resume.LastTrialId);
             foreach (var trial in resume.Rerun)
             {
-                rerun.Enqueue((trial.Id!, Assignment(trial)));
+                rerun.Enqueue((trial.Id!, TrialAssignment.Of(trial)));
             }
         }
 
@@ -112,7 +116,7 @@ internal sealed class TuningRun
             {
                 // Interrupted trials of a continued study first, with their ids and parameters (and so their checkpoints).
                 var again = rerun.TryDequeue(out var interrupted);
-                var assignment = again ? interrupted.Parameters : algorithm.Suggest(finished, [.. running.Values.Select(r => r.Parameters)]);
+                var assignment = again ? interrupted.Parameters : algorithm.Suggest([.. prior, .. finished], [.. running.Values.Select(r => r.Parameters)]);
                 if (assignment is null)
                 {
                     exhausted = true;
@@ -279,11 +283,6 @@ internal sealed class TuningRun
             Directory.Delete(metrics, recursive: true);
         }
     }
-
-    /// <summary>A recorded trial's parameters as the search algorithms see them.</summary>
-    private static ParameterAssignment Assignment(Trial trial) => new(
-        (trial.Parameters ?? []).Select(p => new KeyValuePair<string, ParameterValue>(p.ParameterId,
-            p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? ParameterValue.Of(p.Value.GetString()!) : ParameterValue.Of(p.Value.GetDouble()))));
 
     private string PrimaryMetricFile(string trialId) => _folder.MetricFile(trialId, LocalReplica.PoolNameOf(0) + "-0");
 
