@@ -31,9 +31,9 @@ internal sealed class LearningCurves(double noise, double fastPenalty)
     }
 
     /// <summary>The final level A of these parameters, where their curve tends.</summary>
-    public double Level(ParameterAssignment p)
+    public double Level(ParameterAssignment p, (double X1, double X2) shift = default)
     {
-        var (x1, x2, lr) = (Get(p, "x1"), Get(p, "x2"), Get(p, "lr"));
+        var (x1, x2, lr) = (Get(p, "x1") - shift.X1, Get(p, "x2") - shift.X2, Get(p, "lr"));
         var branin = Branin(x1, x2);
         var level = 0.95 - (0.45 * Math.Log(1 + branin - BraninMinimum) / Math.Log(1 + BraninMaximum - BraninMinimum));
         return level - (fastPenalty * lr);

@@ -56,9 +56,42 @@ foreach (var rule in rules)
         $"| {rule} | {spent} | {1 - ((double)spent / baselineSteps):P1} | {runs.Sum(r => r.Stopped)} of {seeds * trials} | {Median(best):0.0000} ({Quantile(best, 0.25):0.0000}-{Quantile(best, 0.75):0.0000}) | {(Median(best) - baselineBest) / baselineBest:+0.00%;-0.00%;0.00%} | {Median([.. runs.Select(r => r.ChosenTrue)]):0.0000} |"));
 }
 
+// Warm start: an earlier study of a shifted objective seeds a new study's search; regret after 5 trials.
+const int WarmTrials = 5;
+var shift = (X1: 1.0, X2: 1.0);
+var cold = new double[seeds];
+var warm = new double[seeds];
+Parallel.For(0, seeds, seed =>
+{
+    var earlier = Observe(objective, shift, seed + 10_000, trials, prior: []);
+    cold[seed] = LearningCurves.BestFinal - Observe(objective, (0, 0), seed, WarmTrials, prior: []).Max(o => o.Value!.Value);
+    warm[seed] = LearningCurves.BestFinal - Observe(objective, (0, 0), seed, WarmTrials, prior: earlier).Max(o => o.Value!.Value);
+});
+Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Warm start: regret (best possible level minus the best level found, noise-free) after {WarmTrials} trials of the Default search, {seeds} seeds; the warm study is seeded with the {trials} trials of an earlier study of the same objective shifted by ({shift.X1}, {shift.X2}) in (x1, x2)."));
+Console.WriteLine();
+Console.WriteLine("| Start | Median regret after 5 trials (25th-75th) |");
+Console.WriteLine("|---|---|");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| cold | {Median(cold):0.0000} ({Quantile(cold, 0.25):0.0000}-{Quantile(cold, 0.75):0.0000}) |"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| warm | {Median(warm):0.0000} ({Quantile(warm, 0.25):0.0000}-{Quantile(warm, 0.75):0.0000}) |"));
+
 Console.WriteLine();
 Console.WriteLine($"Total time {total.Elapsed.TotalSeconds:F0} s on {Environment.ProcessorCount} cores.");
 return 0;
+
+// A study of the noise-free final level (shifted in x1, x2), as the search sees it with the prior trials in its model.
+static List<Observation> Observe(LearningCurves objective, (double X1, double X2) shift, int seed, int trials, IReadOnlyList<Observation> prior)
+{
+    var search = SearchAlgorithms.Create(null, LearningCurves.Space(), MetricGoal.Maximize, trials, seed);
+    var finished = new List<Observation>();
+    while (finished.Count < trials && search.Suggest([.. prior, .. finished], []) is { } parameters)
+    {
+        finished.Add(new Observation(parameters, objective.Level(parameters, shift)));
+    }
+
+    return finished;
+}
 
 static StudyResult Study(LearningCurves objective, string ruleName, int seed, int trials, int steps)
 {
