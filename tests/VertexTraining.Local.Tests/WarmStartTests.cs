@@ -49,7 +49,7 @@ public sealed class WarmStartTests : IDisposable
     }
 
     [Fact]
-    public async Task An_earlier_study_of_another_metric_or_a_cloud_name_is_refused_with_why()
+    public async Task An_earlier_study_of_another_metric_or_something_that_is_no_study_is_refused_with_why()
     {
         var app = await ProbeApp.AppAsync();
         var earlier = await _cli.RunAsync(RunTimeout, "local-run", "--app", app, "--request", JobDocs.Tuning(
@@ -62,12 +62,14 @@ public sealed class WarmStartTests : IDisposable
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2)), 2, 1, 0).Save(_temp.Combine("new"));
 
         var otherMetric = await _cli.RunAsync(RunTimeout, "local-run", "--app", app, "--warm-start", earlierName, "--request", request);
-        var cloud = await _cli.RunAsync(RunTimeout, "local-run", "--app", app, "--warm-start", "projects/p/locations/us-central1/hyperparameterTuningJobs/7", "--request", request);
+        // Cloud HyperparameterTuningJob names are read through the API (VertexTraining.Cli.Tests, against a loopback
+        // stand-in); a storage path is neither a local nor a cloud study.
+        var notAStudy = await _cli.RunAsync(RunTimeout, "local-run", "--app", app, "--warm-start", "gs://my-bucket/studies/7", "--request", request);
 
         Assert.Equal(2, otherMetric.ExitCode);
-        Assert.Equal(2, cloud.ExitCode);
+        Assert.Equal(2, notAStudy.ExitCode);
         Assert.Contains($"error {DiagnosticCodes.WarmStartMetricMismatch}: VertexTuningWarmStart: {earlierName} optimised 'loss' (MINIMIZE), this study 'score' (MAXIMIZE)", otherMetric.Error);
-        Assert.Contains($"error {DiagnosticCodes.WarmStartNotPossible}: VertexTuningWarmStart (--warm-start) has 'projects/p/locations/us-central1/hyperparameterTuningJobs/7'", cloud.Error);
+        Assert.Contains($"error {DiagnosticCodes.WarmStartNotPossible}: VertexTuningWarmStart (--warm-start) has 'gs://my-bucket/studies/7'; it takes earlier local studies, local/<id>", notAStudy.Error);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VertexTraining.Cli.Cloud;
 using VertexTraining.Cli.Local;
+using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Configuration;
 using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Local;
@@ -58,7 +59,7 @@ internal static class LocalRunCommand
         };
         var warmStart = new Option<string[]>("--warm-start")
         {
-            Description = "An earlier local tuning job, local/<id>, whose succeeded trials seed this study's search (VertexTuningWarmStart). Repeatable.",
+            Description = "An earlier tuning job, local/<id> or projects/P/locations/R/hyperparameterTuningJobs/ID, whose succeeded trials seed this study's search (VertexTuningWarmStart). Repeatable.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var property = new Option<string[]>("--property", "-p")
@@ -160,6 +161,17 @@ internal static class LocalRunCommand
             return ExitCodes.BadConfiguration;
         }
 
+        Dictionary<string, Core.Api.HyperparameterTuningJob> cloudStudies;
+        try
+        {
+            cloudStudies = await ReadCloudStudiesAsync(context, settings.WarmStart, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VertexCloudException e)
+        {
+            context.Err.WriteLine(e.ToDiagnostic().ToCanonicalString("local-run"));
+            return ExitCodes.ForDiagnostic(e.Code);
+        }
+
         var output = new ConsoleRunOutput(settings.Json ? context.Err : context.Out, context.Err);
         var options = new LocalRunOptions
         {
@@ -177,6 +189,8 @@ internal static class LocalRunCommand
             PreemptionGrace = rehearsal.Grace,
             Resume = settings.Resume,
             WarmStart = settings.WarmStart,
+            WarmStartCloudJobs = cloudStudies,
+            Store = JobLocator.LocalStore(context),
         };
 
         // Ctrl-C cancels the token; the runner then stops every replica. The command-line library ends the
@@ -213,6 +227,32 @@ internal static class LocalRunCommand
         }
 
         return exitCode;
+    }
+
+    /// <summary>
+    /// The cloud HyperparameterTuningJobs among the warm-start studies, read with get (which returns their trials),
+    /// authenticated as every cloud command is; the API endpoint follows the job's region (VERTEX_API_ENDPOINT overrides).
+    /// </summary>
+    private static async Task<Dictionary<string, Core.Api.HyperparameterTuningJob>> ReadCloudStudiesAsync(
+        CliContext context, IReadOnlyList<string> references, CancellationToken cancellationToken)
+    {
+        var studies = new Dictionary<string, Core.Api.HyperparameterTuningJob>(StringComparer.Ordinal);
+        foreach (var reference in references.Where(r => !LocalJobName.IsLocal(r)))
+        {
+            if (!JobName.TryParse(reference, out var name) || name.Kind != JobKind.HyperparameterTuningJob)
+            {
+                continue; // the runner refuses it with what it takes (VTX5053)
+            }
+
+            var session = await CloudSession.CreateAsync(context, name.Location, null, verbose: false, cancellationToken).ConfigureAwait(false);
+            var job = await session.Jobs.GetAsync(name, cancellationToken).ConfigureAwait(false);
+            if (job.TuningJob is { } tuning)
+            {
+                studies[reference] = tuning;
+            }
+        }
+
+        return studies;
     }
 
     private static string? Resolve(CliContext context, string? path) =>

@@ -83,7 +83,7 @@ public static class LocalJobRunner
                 outcome = await new TuningRun(tuningJob, resource, layout, launcher, folder, run, options, jobId, seed)
                     {
                         Resume = resume,
-                        WarmStart = (options.WarmStart, store),
+                        WarmStart = new WarmStartSource(options.WarmStart, options.WarmStartCloudJobs, store),
                     }
                     .RunAsync(cancel.Token).ConfigureAwait(false);
             }

@@ -44,8 +44,11 @@ public sealed class LocalRunOptions
     /// </summary>
     public string? Resume { get; init; }
 
-    /// <summary>Earlier local tuning jobs (<c>local/&lt;id&gt;</c>) whose trials seed the search (VertexTuningWarmStart, <c>--warm-start</c>).</summary>
+    /// <summary>Earlier tuning jobs (<c>local/&lt;id&gt;</c> or cloud resource names) whose trials seed the search (VertexTuningWarmStart, <c>--warm-start</c>).</summary>
     public IReadOnlyList<string> WarmStart { get; init; } = [];
+
+    /// <summary>Cloud HyperparameterTuningJobs among <see cref="WarmStart"/>, read through the API by the caller, by the name given.</summary>
+    public IReadOnlyDictionary<string, Api.HyperparameterTuningJob> WarmStartCloudJobs { get; init; } = new Dictionary<string, Api.HyperparameterTuningJob>();
 
     /// <summary>The job id; a new one when null.</summary>
     public string? JobId { get; init; }

@@ -6,36 +6,28 @@ using VertexTraining.Core.Local.Search;
 namespace VertexTraining.Core.Local;
 
 /// <summary>
-/// The trials of earlier local studies (<c>VertexTuningWarmStart</c>, <c>--warm-start local/&lt;id&gt;</c>) that seed a
+/// The trials of earlier studies, local or cloud (<c>VertexTuningWarmStart</c>, <c>--warm-start</c>), that seed a
 /// new local study's search: each succeeded trial whose parameters fit this study's space becomes an observation the
 /// search models from its first suggestion. They are not trials of the new study and count against nothing.
 /// </summary>
 internal static class StudyWarmStart
 {
+    private const string ResourceKind = "/hyperparameterTuningJobs/";
+
     /// <summary>Reads the earlier studies and keeps the trials that fit; says what was used and what was not, and why.</summary>
     /// <exception cref="LocalRunException">An entry is not a local tuning job, or optimises another metric (VTX5014, VTX5053, VTX5054).</exception>
-    public static List<Observation> Load(IReadOnlyList<string> references, StudySpec study, SearchSpace space, LocalJobStore store, RunOutput output)
+    public static List<Observation> Load(WarmStartSource source, StudySpec study, SearchSpace space, RunOutput output)
     {
         var metric = study.Metrics?.FirstOrDefault();
         var observations = new List<Observation>();
-        foreach (var reference in references)
+        foreach (var reference in source.References)
         {
-            if (!LocalJobName.TryParse(reference, out var id))
-            {
-                throw Refused(DiagnosticCodes.WarmStartNotPossible,
-                    $"VertexTuningWarmStart (--warm-start) has '{reference}'; the local tuner reads earlier local studies, local/<id> (dotnet vertex list --local shows them). Reading a cloud HyperparameterTuningJob's trials is not supported yet.");
-            }
-
-            var record = store.Find(LocalJobName.ToName(id))
-                ?? throw new LocalRunException(DiagnosticCodes.LocalJobNotFound,
-                    $"VertexTuningWarmStart: there is no local job {LocalJobName.ToName(id)} in the index {store.IndexDirectory}.", isConfigurationError: true);
-            var earlier = record.Read().TuningJob ?? throw Refused(DiagnosticCodes.WarmStartNotPossible,
-                $"VertexTuningWarmStart: {record.Name} is a CustomJob; only tuning jobs have trials to learn from.");
+            var (name, earlier) = Read(reference, source);
             var earlierMetric = earlier.StudySpec?.Metrics?.FirstOrDefault();
             if (earlierMetric?.MetricId != metric?.MetricId || !string.Equals(earlierMetric?.Goal, metric?.Goal, StringComparison.OrdinalIgnoreCase))
             {
                 throw Refused(DiagnosticCodes.WarmStartMetricMismatch,
-                    $"VertexTuningWarmStart: {record.Name} optimised '{earlierMetric?.MetricId}' ({earlierMetric?.Goal}), this study '{metric?.MetricId}' ({metric?.Goal}); its values would mislead the search. Warm-start only from studies of the same metric and goal.");
+                    $"VertexTuningWarmStart: {name} optimised '{earlierMetric?.MetricId}' ({earlierMetric?.Goal}), this study '{metric?.MetricId}' ({metric?.Goal}); its values would mislead the search. Warm-start only from studies of the same metric and goal.");
             }
 
             var (used, skipped) = (0, new List<string>());
@@ -57,10 +49,33 @@ internal static class StudyWarmStart
             }
 
             output.Info(string.Create(CultureInfo.InvariantCulture,
-                $"warm start: {used} trial{(used == 1 ? "" : "s")} of {record.Name} seed the search{(skipped.Count > 0 ? $"; {skipped.Count} do not fit this study's parameters ({string.Join("; ", skipped.Take(3))}{(skipped.Count > 3 ? "; ..." : "")})" : "")}"));
+                $"warm start: {used} trial{(used == 1 ? "" : "s")} of {name} seed the search{(skipped.Count > 0 ? $"; {skipped.Count} do not fit this study's parameters ({string.Join("; ", skipped.Take(3))}{(skipped.Count > 3 ? "; ..." : "")})" : "")}"));
         }
 
         return observations;
+    }
+
+    // A cloud study the caller read through the API, or a local one from the index.
+    private static (string Name, HyperparameterTuningJob Job) Read(string reference, WarmStartSource source)
+    {
+        if (source.CloudJobs.TryGetValue(reference, out var cloud))
+        {
+            return (reference.Trim(), cloud);
+        }
+
+        if (!LocalJobName.IsLocal(reference) || !LocalJobName.TryParse(reference, out var id))
+        {
+            throw Refused(DiagnosticCodes.WarmStartNotPossible, reference.Contains(ResourceKind, StringComparison.Ordinal)
+                ? $"VertexTuningWarmStart (--warm-start) has '{reference}', a cloud HyperparameterTuningJob that could not be read here."
+                : $"VertexTuningWarmStart (--warm-start) has '{reference}'; it takes earlier local studies, local/<id> (dotnet vertex list --local shows them), or cloud HyperparameterTuningJob names, projects/<project>/locations/<region>/hyperparameterTuningJobs/<id>.");
+        }
+
+        var record = source.Store.Find(LocalJobName.ToName(id))
+            ?? throw new LocalRunException(DiagnosticCodes.LocalJobNotFound,
+                $"VertexTuningWarmStart: there is no local job {LocalJobName.ToName(id)} in the index {source.Store.IndexDirectory}.", isConfigurationError: true);
+        var job = record.Read().TuningJob ?? throw Refused(DiagnosticCodes.WarmStartNotPossible,
+            $"VertexTuningWarmStart: {record.Name} is a CustomJob; only tuning jobs have trials to learn from.");
+        return (record.Name, job);
     }
 
     // Why a trial's parameters are not a point of this space: a parameter it does not have, has no longer, or a value
@@ -95,6 +110,9 @@ internal static class StudyWarmStart
 
     private static LocalRunException Refused(string code, string message) => new(code, message, isConfigurationError: true);
 }
+
+/// <summary>Where warm-start studies come from: their names, the cloud ones already read (by name), the local index.</summary>
+internal sealed record WarmStartSource(IReadOnlyList<string> References, IReadOnlyDictionary<string, HyperparameterTuningJob> CloudJobs, LocalJobStore Store);
 
 /// <summary>A recorded trial's parameters as the search algorithms see them.</summary>
 internal static class TrialAssignment

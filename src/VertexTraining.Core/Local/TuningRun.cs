@@ -47,8 +47,8 @@ internal sealed class TuningRun
     /// <summary>The study being continued (<c>--resume</c>), or null for a new one.</summary>
     public StudyResume? Resume { get; init; }
 
-    /// <summary>Earlier local studies whose trials seed the search (VertexTuningWarmStart), and where to find them.</summary>
-    public (IReadOnlyList<string> References, LocalJobStore Store) WarmStart { get; init; } = ([], LocalJobStore.Default);
+    /// <summary>Earlier studies whose trials seed the search (VertexTuningWarmStart), and where to find them.</summary>
+    public WarmStartSource WarmStart { get; init; } = new([], new Dictionary<string, HyperparameterTuningJob>(), LocalJobStore.Default);
 
     public async Task<ReplicaSetOutcome> RunAsync(CancellationToken cancellationToken)
     {
@@ -67,7 +67,7 @@ internal sealed class TuningRun
         var maxFailed = Math.Max(0, _job.MaxFailedTrialCount ?? 0);
         var space = SearchSpace.FromStudy(study.Parameters ?? []);
         var algorithm = SearchAlgorithms.Create(study.Algorithm, space, goal, maxTrials, _seed);
-        var prior = WarmStart.References.Count > 0 ? StudyWarmStart.Load(WarmStart.References, study, space, WarmStart.Store, _output) : [];
+        var prior = WarmStart.References.Count > 0 ? StudyWarmStart.Load(WarmStart, study, space, _output) : [];
         var timeout = Configuration.DurationParser.FromProtoJson(_job.TrialJobSpec?.Scheduling?.Timeout);
         var stoppingRule = EarlyStoppingRules.FromStudy(study, goal);
         _output.Info(string.Create(CultureInfo.InvariantCulture,
