@@ -40,6 +40,7 @@ try
         "exit" => hp.Get("code", 0),
         "flaky" => Flaky(),
         "train" => Train(),
+        "curve" => await Curve(),
         _ => Fail($"unknown probe '{probe}'"),
     };
 }
@@ -214,6 +215,32 @@ int Train()
     var modelDir = env.ModelDirLocalPath ?? throw new InvalidOperationException("AIP_MODEL_DIR is not set");
     File.WriteAllText(Path.Combine(modelDir, "model.txt"), state);
     Console.WriteLine("train finished");
+    return 0;
+}
+
+// A learning curve x * (1 - e^(-step/2)) reported every --step_ms for --steps steps. On the stop signal (the
+// tuner's early stopping) it saves a checkpoint of the step it reached and exits, as a trainer should in its grace period.
+async Task<int> Curve()
+{
+    var x = hp.Get("x", 0.0);
+    var steps = hp.Get("steps", 8);
+    var stop = env.StopRequested;
+    for (var step = 1; step <= steps; step++)
+    {
+        HyperTune.Report(hp.Get("metric", "score"), x * (1 - Math.Exp(-step / 2.0)), step);
+        try
+        {
+            await Task.Delay(hp.Get("step_ms", 300), stop);
+        }
+        catch (OperationCanceledException)
+        {
+            env.Checkpoints.Save(step, directory => File.WriteAllText(Path.Combine(directory, "step.txt"), step.ToString(CultureInfo.InvariantCulture)));
+            Console.WriteLine($"curve stopped by the stop signal after step {step}, checkpoint saved");
+            return 0;
+        }
+    }
+
+    Console.WriteLine($"curve finished {steps} steps");
     return 0;
 }
 

@@ -225,6 +225,7 @@ public sealed class ValidationTests(ValidationFixture fixture) : IClassFixture<V
             ["search-algorithm-unknown"] = I("VTX1080", Tunable, ("VertexSearchAlgorithm", "Bayesian")),
             ["grid-over-double"] = I("VTX1081", Tunable, ("VertexSearchAlgorithm", "Grid")),
             ["measurement-selection-unknown"] = I("VTX1082", Tunable, ("VertexMeasurementSelection", "Worst")),
+            ["early-stopping-unknown"] = I("VTX1150", Tunable, ("VertexEarlyStopping", "Convex")),
             ["conditional-parent-unknown"] = I("VTX1083", Tunable + """
                     <VertexHyperparameter Include="momentum" Type="Double" Min="0" Max="0.9" ParentParameter="optimizer" ParentValues="sgd" />
                 """),

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VertexTraining.Core.Configuration;
+using VertexTraining.Core.Diagnostics;
 using static VertexTraining.Core.Tests.JobFixtures;
 
 namespace VertexTraining.Core.Tests;
@@ -200,6 +201,51 @@ public sealed class TuningDocumentTests
         }
 
         AssertString(expected, BuildJson(inputs)["studySpec"]!["measurementSelectionType"]);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("None", null)]
+    [InlineData("median", "medianAutomatedStoppingSpec")]
+    [InlineData("Median", "medianAutomatedStoppingSpec")]
+    [InlineData("DecayCurve", "decayCurveStoppingSpec")]
+    public void Early_stopping_maps_to_one_automated_stopping_spec_on_steps(string? stopping, string? expectedField)
+    {
+        var inputs = Baseline().WithTuning();
+        if (stopping is not null)
+        {
+            inputs.Set(VertexProperty.EarlyStopping, stopping);
+        }
+
+        var study = BuildJson(inputs)["studySpec"]!.AsObject();
+
+        string[] stoppingFields = ["medianAutomatedStoppingSpec", "decayCurveStoppingSpec", "convexAutomatedStoppingSpec"];
+        Assert.Equal(expectedField is null ? [] : [expectedField], study.Select(p => p.Key).Where(stoppingFields.Contains));
+        if (expectedField is not null)
+        {
+            AssertJsonEqual("""{ "useElapsedDuration": false }""", study[expectedField]);
+        }
+    }
+
+    [Theory]
+    [InlineData(VertexProperty.TuningWarmStart, "local/20261203-101500-9f3e", "Vertex AI v1 hyperparameter tuning has no warm start")]
+    [InlineData(VertexProperty.Resume, "local/20261203-101500-9f3e", "it continues local tuning jobs")]
+    public void Local_only_tuning_properties_warn_on_a_cloud_job_and_leave_the_document_alone(string property, string value, string why)
+    {
+        var plain = BuildJson(Baseline().WithTuning());
+        var result = JobDocumentBuilder.Build(Baseline().WithTuning().Set(property, value), Image);
+
+        Assert.True(result.Succeeded);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.True(warning.IsWarning);
+        Assert.Equal(DiagnosticCodes.LocalOnlyTuningProperty, warning.Code);
+        Assert.Contains($"{property} is ignored for a Cloud job: ", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(why, warning.Message, StringComparison.Ordinal);
+        Assert.True(JsonNode.DeepEquals(plain, JsonNode.Parse(result.Document!.ToJson())));
+
+        // Locally they are what the run uses, not a warning.
+        var local = JobDocumentBuilder.Build(Baseline().WithTuning().Set(VertexProperty.Target, "Local").Set(property, value), Image);
+        Assert.Empty(local.Diagnostics);
     }
 
     [Fact]

@@ -189,6 +189,8 @@ public sealed class ValidationTests
             DiagnosticCodes.InvalidSearchAlgorithm, P.SearchAlgorithm, "Default, Grid, Random"),
         new("measurement selection 'Median'", i => i.WithTuning().Set(P.MeasurementSelection, "Median"),
             DiagnosticCodes.InvalidMeasurementSelection, P.MeasurementSelection, "Last, Best"),
+        new("early stopping 'Convex'", i => i.WithTuning().Set(P.EarlyStopping, "Convex"),
+            DiagnosticCodes.InvalidEarlyStopping, P.EarlyStopping, "None, Median, DecayCurve"),
         new("parallel trial count 0", i => i.WithTuning().Set(P.ParallelTrialCount, "0"),
             DiagnosticCodes.InvalidTrialCount, P.ParallelTrialCount, "from 1 to 100000"),
         new("max failed trial count -1", i => i.WithTuning().Set(P.MaxFailedTrialCount, "-1"),
@@ -260,7 +262,7 @@ public sealed class ValidationTests
             DiagnosticCodes.DuplicateParameterId, DiagnosticCodes.InvalidParameterType, DiagnosticCodes.InvalidParameterRange,
             DiagnosticCodes.InvalidParameterScale, DiagnosticCodes.InvalidParameterValues, DiagnosticCodes.InvalidTrialCount,
             DiagnosticCodes.InvalidSearchAlgorithm, DiagnosticCodes.GridNeedsFiniteParameters, DiagnosticCodes.InvalidMeasurementSelection,
-            DiagnosticCodes.InvalidConditionalParameter,
+            DiagnosticCodes.InvalidConditionalParameter, DiagnosticCodes.InvalidEarlyStopping,
         ];
         Assert.Empty(builderCodes.Except(Cases.Select(c => c.Code)));
     }

@@ -93,4 +93,23 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(json.ExitCode == 2, json.All);
         Assert.Contains("error VTX1016: --json needs --request", json.Error);
     }
+
+    [Fact]
+    public async Task Resume_and_warm_start_travel_to_the_publish_as_their_properties()
+    {
+        var fakeDotnet = _temp.Combine("dotnet");
+        var recorded = _temp.Combine("args.txt");
+        File.WriteAllText(fakeDotnet, $"#!/bin/sh\nprintf '%s\\n' \"$@\" > '{recorded}'\nexit 0\n");
+        File.SetUnixFileMode(fakeDotnet, (UnixFileMode)0b111_101_101);
+        var cli = new Cli(_temp.Combine("index"), _emptyPath).With("DOTNET_HOST_PATH", fakeDotnet);
+
+        var result = await cli.RunAsync(Timeout, "local-run", "src/Trainer/Trainer.csproj", "--resume", "local/20261204-213000-1a2b",
+            "--warm-start", "local/20261203-101500-9f3e", "--warm-start", "local/20261203-111500-0c0d");
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Equal(
+            ["publish", "src/Trainer/Trainer.csproj", "-t:SubmitTraining", "-p:VertexTarget=Local", "-p:VertexResume=local/20261204-213000-1a2b",
+                "-p:VertexTuningWarmStart=local/20261203-101500-9f3e%3Blocal/20261203-111500-0c0d"],
+            File.ReadAllLines(recorded));
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VertexTraining.Cli.Cloud;
 using VertexTraining.Cli.Local;
+using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Configuration;
 using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Local;
@@ -52,6 +53,15 @@ internal static class LocalRunCommand
         {
             Description = "How long a preempted replica gets between SIGTERM and the kill, e.g. 30s (the default: the notice Spot VMs get) or 5s.",
         };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue a local tuning job, local/<id>, in its run folder: finished trials are kept, interrupted ones run again, new ones run up to VertexMaxTrialCount (raise it to extend the study).",
+        };
+        var warmStart = new Option<string[]>("--warm-start")
+        {
+            Description = "An earlier tuning job, local/<id> or projects/P/locations/R/hyperparameterTuningJobs/ID, whose succeeded trials seed this study's search (VertexTuningWarmStart). Repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var property = new Option<string[]>("--property", "-p")
         {
             Description = "An MSBuild property for the publish (without --request), as -p:Name=Value.",
@@ -60,7 +70,7 @@ internal static class LocalRunCommand
 
         var command = new Command("local-run", "Run a job on this machine as Vertex AI would: each replica as a container (podman or docker) or a process, with CLUSTER_SPEC, TF_CONFIG and AIP_* set; tuning jobs run their trials locally.")
         {
-            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property, preempt, gracePeriod,
+            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property, preempt, gracePeriod, resume, warmStart,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -103,6 +113,16 @@ internal static class LocalRunCommand
                     properties.Add($"VertexLocalRunDirectory={folder}");
                 }
 
+                if (parse.GetValue(resume) is { } continued)
+                {
+                    properties.Add($"VertexResume={continued}");
+                }
+
+                if (parse.GetValue(warmStart) is { Length: > 0 } earlier)
+                {
+                    properties.Add($"VertexTuningWarmStart={string.Join("%3B", earlier)}");
+                }
+
                 if (parse.GetValue(json))
                 {
                     // The build prints the run as it goes; its record is read afterwards (status --json).
@@ -126,7 +146,9 @@ internal static class LocalRunCommand
                 parse.GetValue(seed),
                 parse.GetValue(json),
                 parse.GetValue(preempt) ?? [],
-                parse.GetValue(gracePeriod));
+                parse.GetValue(gracePeriod),
+                parse.GetValue(resume),
+                parse.GetValue(warmStart) ?? []);
             return await RunAsync(context, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -163,6 +185,17 @@ internal static class LocalRunCommand
             return ExitCodes.BadConfiguration;
         }
 
+        Dictionary<string, Core.Api.HyperparameterTuningJob> cloudStudies;
+        try
+        {
+            cloudStudies = await ReadCloudStudiesAsync(context, settings.WarmStart, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VertexCloudException e)
+        {
+            context.Err.WriteLine(e.ToDiagnostic().ToCanonicalString("local-run"));
+            return ExitCodes.ForDiagnostic(e.Code);
+        }
+
         var output = new ConsoleRunOutput(settings.Json ? context.Err : context.Out, context.Err);
         var options = new LocalRunOptions
         {
@@ -178,6 +211,10 @@ internal static class LocalRunCommand
             Seed = settings.Seed,
             Preemptions = rehearsal.Preemptions,
             PreemptionGrace = rehearsal.Grace,
+            Resume = settings.Resume,
+            WarmStart = settings.WarmStart,
+            WarmStartCloudJobs = cloudStudies,
+            Store = JobLocator.LocalStore(context),
         };
 
         // Ctrl-C cancels the token; the runner then stops every replica. The command-line library ends the
@@ -216,6 +253,32 @@ internal static class LocalRunCommand
         return exitCode;
     }
 
+    /// <summary>
+    /// The cloud HyperparameterTuningJobs among the warm-start studies, read with get (which returns their trials),
+    /// authenticated as every cloud command is; the API endpoint follows the job's region (VERTEX_API_ENDPOINT overrides).
+    /// </summary>
+    private static async Task<Dictionary<string, Core.Api.HyperparameterTuningJob>> ReadCloudStudiesAsync(
+        CliContext context, IReadOnlyList<string> references, CancellationToken cancellationToken)
+    {
+        var studies = new Dictionary<string, Core.Api.HyperparameterTuningJob>(StringComparer.Ordinal);
+        foreach (var reference in references.Where(r => !LocalJobName.IsLocal(r)))
+        {
+            if (!JobName.TryParse(reference, out var name) || name.Kind != JobKind.HyperparameterTuningJob)
+            {
+                continue; // the runner refuses it with what it takes (VTX5053)
+            }
+
+            var session = await CloudSession.CreateAsync(context, name.Location, null, verbose: false, cancellationToken).ConfigureAwait(false);
+            var job = await session.Jobs.GetAsync(name, cancellationToken).ConfigureAwait(false);
+            if (job.TuningJob is { } tuning)
+            {
+                studies[reference] = tuning;
+            }
+        }
+
+        return studies;
+    }
+
     private static string? Resolve(CliContext context, string? path) =>
         path is null ? null : Path.GetFullPath(path, context.WorkingDirectory);
 
@@ -231,5 +294,7 @@ internal static class LocalRunCommand
         int? Seed,
         bool Json,
         IReadOnlyList<string> Preemptions,
-        string? GracePeriod);
+        string? GracePeriod,
+        string? Resume,
+        IReadOnlyList<string> WarmStart);
 }

@@ -28,6 +28,19 @@ public sealed class StudySpec
     public List<ParameterSpec>? Parameters { get; set; }
     public string? Algorithm { get; set; }
     public string? MeasurementSelectionType { get; set; }
+
+    /// <summary>One of the automated stopping specs (a oneof): the median rule.</summary>
+    public AutomatedStoppingSpec? MedianAutomatedStoppingSpec { get; set; }
+
+    /// <summary>One of the automated stopping specs (a oneof): the decay curve rule.</summary>
+    public AutomatedStoppingSpec? DecayCurveStoppingSpec { get; set; }
+}
+
+/// <summary>StudySpec.MedianAutomatedStoppingSpec and DecayCurveAutomatedStoppingSpec, which have the same one field.</summary>
+public sealed class AutomatedStoppingSpec
+{
+    /// <summary>False: steps (global_step), not elapsed time, are the curves' x-axis.</summary>
+    public bool UseElapsedDuration { get; set; }
 }
 
 public sealed class MetricSpec
@@ -108,6 +121,12 @@ public sealed class Trial
     public string? EndTime { get; set; }
     public string? InfeasibleReason { get; set; }
     public string? CustomJob { get; set; }
+
+    /// <summary>
+    /// Local runs only, not a Vertex AI field: the step of the last report before the study's automated stopping
+    /// rule stopped the trial. Vertex's Trial resource has no such mark.
+    /// </summary>
+    public long? StoppedEarlyAtStep { get; set; }
 }
 
 public sealed class TrialParameter

@@ -22,8 +22,12 @@ public sealed record TrialRow(string Id, string State, IReadOnlyList<KeyValuePai
 /// <param name="Max">maxTrialCount.</param>
 public sealed record TrialProgress(int Succeeded, int Running, int Failed, int Max)
 {
-    /// <summary><c>3 succeeded, 1 running, 0 failed of 10</c>.</summary>
-    public override string ToString() => $"{Succeeded} succeeded, {Running} running, {Failed} failed of {Max}";
+    /// <summary>Succeeded trials that the study's automated stopping rule stopped early (local runs).</summary>
+    public int StoppedEarly { get; init; }
+
+    /// <summary><c>3 succeeded, 1 running, 0 failed of 10</c>, or <c>3 succeeded (2 stopped early), ...</c>.</summary>
+    public override string ToString() =>
+        $"{Succeeded} succeeded{(StoppedEarly > 0 ? $" ({StoppedEarly} stopped early)" : "")}, {Running} running, {Failed} failed of {Max}";
 }
 
 /// <summary>
@@ -63,7 +67,10 @@ public sealed class TrialReport
             trials.Count(t => t.State == "SUCCEEDED"),
             trials.Count(t => t.State is "REQUESTED" or "ACTIVE" or "STOPPING"),
             trials.Count(t => t.State == "INFEASIBLE"),
-            job.MaxTrialCount ?? 0);
+            job.MaxTrialCount ?? 0)
+        {
+            StoppedEarly = trials.Count(t => t.State == "SUCCEEDED" && t.StoppedEarlyAtStep is not null),
+        };
     }
 
     /// <summary>Builds the report of a tuning job read with get (list does not return trials).</summary>
@@ -156,6 +163,7 @@ public sealed class TrialReport
     {
         "INFEASIBLE" when !string.IsNullOrWhiteSpace(trial.InfeasibleReason) => $"infeasible: {trial.InfeasibleReason}",
         "INFEASIBLE" => $"infeasible: the trial failed or never reported '{metricId}' (HyperTune.Report)",
+        "SUCCEEDED" when trial.StoppedEarlyAtStep is { } step => string.Create(CultureInfo.InvariantCulture, $"stopped early at step {step}"),
         "SUCCEEDED" when value is null => $"no final value for '{metricId}'",
         "REQUESTED" => "waiting to start",
         "ACTIVE" => "running",

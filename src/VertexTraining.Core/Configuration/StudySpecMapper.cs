@@ -50,7 +50,10 @@ internal static class StudySpecMapper
 
         var measurement = read.OneOf(inputs.Get(VertexProperty.MeasurementSelection), VertexProperty.MeasurementSelection,
             DiagnosticCodes.InvalidMeasurementSelection, "Last", "Best") ?? "Last";
+        var stopping = read.OneOf(inputs.Get(VertexProperty.EarlyStopping), VertexProperty.EarlyStopping,
+            DiagnosticCodes.InvalidEarlyStopping, [.. Local.Stopping.EarlyStoppingRules.Names]) ?? "None";
         var (maxTrials, parallel, maxFailed) = ReadTrialCounts(inputs, read);
+        WarnLocalOnly(inputs, bag);
 
         var spec = new StudySpec
         {
@@ -58,8 +61,32 @@ internal static class StudySpecMapper
             Parameters = NestConditionals(declared, bag),
             Algorithm = algorithm switch { "Grid" => "GRID_SEARCH", "Random" => "RANDOM_SEARCH", _ => null },
             MeasurementSelectionType = measurement == "Best" ? "BEST_MEASUREMENT" : "LAST_MEASUREMENT",
+            MedianAutomatedStoppingSpec = stopping == "Median" ? new AutomatedStoppingSpec { UseElapsedDuration = false } : null,
+            DecayCurveStoppingSpec = stopping == "DecayCurve" ? new AutomatedStoppingSpec { UseElapsedDuration = false } : null,
         };
         return new StudyPlan(spec, maxTrials, parallel, maxFailed);
+    }
+
+    // Vertex AI v1 has no warm start and no way to continue a finished study: on the cloud these properties would
+    // silently do nothing, so say so.
+    private static void WarnLocalOnly(JobInputs inputs, DiagnosticBag bag)
+    {
+        if (TargetSettings.ResolveTarget(inputs) != TargetSettings.Cloud)
+        {
+            return;
+        }
+
+        if (inputs.Get(VertexProperty.TuningWarmStart) is not null)
+        {
+            bag.Warning(DiagnosticCodes.LocalOnlyTuningProperty, VertexProperty.TuningWarmStart,
+                $"{VertexProperty.TuningWarmStart} is ignored for a Cloud job: Vertex AI v1 hyperparameter tuning has no warm start, so the cloud study starts from its own trials. It seeds local studies ({VertexProperty.Target}=Local).");
+        }
+
+        if (inputs.Get(VertexProperty.Resume) is not null)
+        {
+            bag.Warning(DiagnosticCodes.LocalOnlyTuningProperty, VertexProperty.Resume,
+                $"{VertexProperty.Resume} is ignored for a Cloud job: it continues local tuning jobs ({VertexProperty.Target}=Local); this submits a new cloud study.");
+        }
     }
 
     private static List<MetricSpec> MapMetrics(IReadOnlyList<ConfigItem> items, DiagnosticBag bag)

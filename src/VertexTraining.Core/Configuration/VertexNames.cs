@@ -42,6 +42,9 @@ public static class VertexProperty
     public const string MaxFailedTrialCount = "VertexMaxFailedTrialCount";
     public const string SearchAlgorithm = "VertexSearchAlgorithm";
     public const string MeasurementSelection = "VertexMeasurementSelection";
+    public const string EarlyStopping = "VertexEarlyStopping";
+    public const string TuningWarmStart = "VertexTuningWarmStart";
+    public const string Resume = "VertexResume";
 
     /// <summary>Not in the job document, but validated with it: where the image is pushed.</summary>
     public const string ContainerRegistry = "ContainerRegistry";

@@ -204,4 +204,25 @@ public static class DiagnosticCodes
     public const string ReportOutputNotWritable = "VTX1140";
     /// <summary>--open could not start a browser; the report is written all the same (a warning).</summary>
     public const string ReportOpenFailed = "VTX1141";
+
+    // Tuning that stops early and continues (issue 16).
+    public const string InvalidEarlyStopping = "VTX1150";
+
+    /// <summary>--resume / VertexResume names no local tuning job that can be continued.</summary>
+    public const string ResumeNotPossible = "VTX5050";
+
+    /// <summary>--resume / VertexResume names a local job whose runner is still alive.</summary>
+    public const string ResumeJobStillRunning = "VTX5051";
+
+    /// <summary>--resume / VertexResume: the project's study differs from the saved one (parameters, metrics, algorithm).</summary>
+    public const string ResumeStudyMismatch = "VTX5052";
+
+    /// <summary>VertexTuningWarmStart names something the local tuner cannot learn from (a cloud job name, a CustomJob).</summary>
+    public const string WarmStartNotPossible = "VTX5053";
+
+    /// <summary>VertexTuningWarmStart names a study of another metric or goal.</summary>
+    public const string WarmStartMetricMismatch = "VTX5054";
+
+    /// <summary>Warning: VertexTuningWarmStart or VertexResume on a Cloud job, which Vertex AI v1 has no equivalent of.</summary>
+    public const string LocalOnlyTuningProperty = "VTX1151";
 }

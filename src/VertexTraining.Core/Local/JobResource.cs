@@ -35,6 +35,24 @@ internal sealed class JobResource
         }
     }
 
+    /// <summary>
+    /// A tuning job continued in its run folder: the saved resource (name, createTime, the finished trials) with the
+    /// project's current document (trial counts, trial job spec, stopping rule) and no end yet.
+    /// </summary>
+    public JobResource(JobDocument document, StudyResume resume)
+    {
+        _folder = resume.Folder;
+        var now = JobDocument.Parse(document.ToJson()).TuningJob!;
+        var saved = resume.Saved;
+        now.Name = saved.Name;
+        now.CreateTime = saved.CreateTime;
+        now.StartTime = saved.StartTime;
+        now.State = LocalJobStates.Pending;
+        now.UpdateTime = Timestamp(DateTimeOffset.UtcNow);
+        now.Trials = [.. resume.Kept];
+        TuningJob = now;
+    }
+
     public CustomJob? CustomJob { get; }
 
     public HyperparameterTuningJob? TuningJob { get; }

@@ -22,10 +22,11 @@ public static class LocalJobRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
-        var jobId = options.JobId ?? LocalJobName.NewId(DateTimeOffset.UtcNow);
-        var folder = PrepareFolder(options, jobId);
         var store = options.Store ?? LocalJobStore.Default;
-        var resource = new JobResource(options.Document, jobId, folder, DateTimeOffset.UtcNow);
+        var resume = options.Resume is { } reference ? StudyResume.Prepare(reference, options.Document.TuningJob, store) : null;
+        var jobId = resume?.JobId ?? options.JobId ?? LocalJobName.NewId(DateTimeOffset.UtcNow);
+        var folder = resume is null ? PrepareFolder(options, jobId) : ReuseFolder(options, resume.Folder);
+        var resource = resume is null ? new JobResource(options.Document, jobId, folder, DateTimeOffset.UtcNow) : new JobResource(options.Document, resume);
         resource.Save();
         File.WriteAllText(folder.RunnerFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
         try
@@ -51,6 +52,12 @@ public static class LocalJobRunner
         try
         {
             run.Info($"job {LocalJobName.ToName(jobId)} ({options.Document.DisplayName}); run folder {folder.Root}");
+            if (resume is not null)
+            {
+                run.Info(string.Create(CultureInfo.InvariantCulture,
+                    $"continuing the study: {resume.Kept.Count} finished trial{(resume.Kept.Count == 1 ? "" : "s")} kept, {resume.Rerun.Count} interrupted trial{(resume.Rerun.Count == 1 ? "" : "s")} to run again"));
+            }
+
             var locator = options.Locator ?? new ExecutableLocator();
             var spec = options.Document.Spec ?? throw new LocalRunException(DiagnosticCodes.LocalUnsupportedDocument,
                 "The job document has no jobSpec (or trialJobSpec).", isConfigurationError: true);
@@ -73,7 +80,12 @@ public static class LocalJobRunner
             if (options.Document.TuningJob is { } tuningJob)
             {
                 var seed = options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
-                outcome = await new TuningRun(tuningJob, resource, layout, launcher, folder, run, options, jobId, seed).RunAsync(cancel.Token).ConfigureAwait(false);
+                outcome = await new TuningRun(tuningJob, resource, layout, launcher, folder, run, options, jobId, seed)
+                    {
+                        Resume = resume,
+                        WarmStart = new WarmStartSource(options.WarmStart, options.WarmStartCloudJobs, store),
+                    }
+                    .RunAsync(cancel.Token).ConfigureAwait(false);
             }
             else
             {
@@ -166,6 +178,22 @@ public static class LocalJobRunner
 
             Directory.CreateDirectory(folder.Root);
             Directory.CreateDirectory(folder.LogsDirectory);
+            AtomicFile.Write(folder.RequestFile, options.Document.ToJson());
+            TryDelete(folder.CancelRequestFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LocalRunException(DiagnosticCodes.LocalRunFolderUnusable, $"The run folder {folder.Root} cannot be written: {e.Message}", inner: e);
+        }
+
+        return folder;
+    }
+
+    /// <summary>The run folder of a job being continued: the new request beside the old results, no stale cancel request.</summary>
+    private static RunFolder ReuseFolder(LocalRunOptions options, RunFolder folder)
+    {
+        try
+        {
             AtomicFile.Write(folder.RequestFile, options.Document.ToJson());
             TryDelete(folder.CancelRequestFile);
         }

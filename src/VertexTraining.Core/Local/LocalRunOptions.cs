@@ -38,6 +38,18 @@ public sealed class LocalRunOptions
     /// <summary>Seeds the search algorithms; random when null.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// A local tuning job to continue in its run folder (<c>local/&lt;id&gt;</c>, <c>--resume</c>, VertexResume): its
+    /// finished trials are kept, interrupted ones run again, new ones run up to the document's maxTrialCount.
+    /// </summary>
+    public string? Resume { get; init; }
+
+    /// <summary>Earlier tuning jobs (<c>local/&lt;id&gt;</c> or cloud resource names) whose trials seed the search (VertexTuningWarmStart, <c>--warm-start</c>).</summary>
+    public IReadOnlyList<string> WarmStart { get; init; } = [];
+
+    /// <summary>Cloud HyperparameterTuningJobs among <see cref="WarmStart"/>, read through the API by the caller, by the name given.</summary>
+    public IReadOnlyDictionary<string, Api.HyperparameterTuningJob> WarmStartCloudJobs { get; init; } = new Dictionary<string, Api.HyperparameterTuningJob>();
+
     /// <summary>The job id; a new one when null.</summary>
     public string? JobId { get; init; }
 

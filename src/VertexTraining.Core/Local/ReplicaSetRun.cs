@@ -11,6 +11,9 @@ internal enum ReplicaSetEnd
     TimedOut,
     Cancelled,
     CouldNotStart,
+
+    /// <summary>The study's automated stopping rule stopped it (<see cref="ReplicaSetRequest.EarlyStop"/>).</summary>
+    StoppedEarly,
 }
 
 /// <summary>The end of a replica set, with Vertex-style wording for the job's error.</summary>
@@ -35,6 +38,12 @@ internal sealed record ReplicaSetRequest(
 
     /// <summary>How long a preempted replica gets between SIGTERM and the kill (Vertex's notice period).</summary>
     public TimeSpan PreemptionGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Cancelled when the study's automated stopping rule condemns this trial: its replicas get the stop signal and
+    /// <see cref="PreemptionGrace"/> to save a checkpoint, as on a preemption, and are not restarted.
+    /// </summary>
+    public CancellationToken EarlyStop { get; init; }
 
     /// <summary>Where restarts are recorded for <c>status</c>.</summary>
     public RestartLog RestartLog { get; init; } = new(null);
@@ -212,6 +221,7 @@ internal static class ReplicaSetRun
             var timedOutOutcome = new ReplicaSetOutcome(ReplicaSetEnd.TimedOut,
                 $"The job exceeded its timeout of {Describe(request.Timeout)} (scheduling.timeout) and was stopped.", DiagnosticCodes.LocalJobTimedOut);
             Task? finishBy = null;
+            var stopEarly = Task.Delay(Timeout.Infinite, request.EarlyStop).ContinueWith(_ => { }, TaskScheduler.Default);
 
             while (_active.Count > 0)
             {
@@ -219,7 +229,7 @@ internal static class ReplicaSetRun
                 var nextPreemption = preemptions.TryPeek(out var plan)
                     ? Task.Delay(plan.After > clock.Elapsed ? plan.After - clock.Elapsed : TimeSpan.Zero, CancellationToken.None)
                     : Task.Delay(Timeout.Infinite, CancellationToken.None);
-                var first = await Task.WhenAny([.. exits, cancelled, deadline, nextPreemption, .. finishBy is null ? Array.Empty<Task>() : [finishBy]]).ConfigureAwait(false);
+                var first = await Task.WhenAny([.. exits, cancelled, deadline, nextPreemption, stopEarly, .. finishBy is null ? Array.Empty<Task>() : [finishBy]]).ConfigureAwait(false);
                 if (first == cancelled)
                 {
                     return (Cancelled, false);
@@ -234,6 +244,11 @@ internal static class ReplicaSetRun
                 {
                     // The primary succeeded and these are still running (parameter servers, evaluators): stop them.
                     return (new ReplicaSetOutcome(ReplicaSetEnd.Succeeded), false);
+                }
+
+                if (first == stopEarly)
+                {
+                    return (await StopEarly().ConfigureAwait(false), false);
                 }
 
                 if (first == nextPreemption)
@@ -329,6 +344,19 @@ internal static class ReplicaSetRun
             request.Output.Info(
                 $"{target.Task}: preempted (rehearsal {plan}): SIGTERM now, killed after {DurationText.Describe(request.PreemptionGrace)} if still running");
             _stopping.Add(target.Handle.StopAsync(request.PreemptionGrace));
+        }
+
+        private async Task<ReplicaSetOutcome> StopEarly()
+        {
+            var stopping = _active.ToList();
+            _active.Clear();
+            foreach (var replica in stopping)
+            {
+                request.Output.Info($"{replica.Task}: stopped early: SIGTERM now, killed after {DurationText.Describe(request.PreemptionGrace)} if still running");
+            }
+
+            await Task.WhenAll(stopping.Select(s => s.Handle.StopAsync(request.PreemptionGrace))).ConfigureAwait(false);
+            return new ReplicaSetOutcome(ReplicaSetEnd.StoppedEarly);
         }
 
         /// <summary>Starts <paramref name="done"/> again, or every replica when the job asks for that.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using VertexTraining.Core.Api;
 using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Local.Search;
+using VertexTraining.Core.Local.Stopping;
 
 namespace VertexTraining.Core.Local;
 
@@ -43,6 +44,12 @@ internal sealed class TuningRun
         _seed = seed;
     }
 
+    /// <summary>The study being continued (<c>--resume</c>), or null for a new one.</summary>
+    public StudyResume? Resume { get; init; }
+
+    /// <summary>Earlier studies whose trials seed the search (VertexTuningWarmStart), and where to find them.</summary>
+    public WarmStartSource WarmStart { get; init; } = new([], new Dictionary<string, HyperparameterTuningJob>(), LocalJobStore.Default);
+
     public async Task<ReplicaSetOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var study = _job.StudySpec ?? throw Unsupported("The tuning job has no studySpec.");
@@ -62,14 +69,45 @@ internal sealed class TuningRun
         var unread = new UnreadHyperparameterWatch([.. (study.Parameters ?? []).Select(p => p.ParameterId).OfType<string>()], _output.Diagnostic);
         _output.Observe(unread.Observe);
         var algorithm = SearchAlgorithms.Create(study.Algorithm, space, goal, maxTrials, _seed);
+        var prior = WarmStart.References.Count > 0 ? StudyWarmStart.Load(WarmStart, study, space, _output) : [];
         var timeout = Configuration.DurationParser.FromProtoJson(_job.TrialJobSpec?.Scheduling?.Timeout);
+        var stoppingRule = EarlyStoppingRules.FromStudy(study, goal);
         _output.Info(string.Create(CultureInfo.InvariantCulture,
-            $"tuning: up to {maxTrials} trials, {parallel} at a time, {algorithm.Name} (seed {_seed}), metric '{metric.MetricId}' ({(goal == MetricGoal.Maximize ? "maximize" : "minimize")}, {(best ? "best" : "last")} measurement), {(maxFailed > 0 ? $"fail after {maxFailed} failed trials" : "fail when more than half of the finished trials failed")}"));
+            $"tuning: up to {maxTrials} trials, {parallel} at a time, {algorithm.Name} (seed {_seed}), metric '{metric.MetricId}' ({(goal == MetricGoal.Maximize ? "maximize" : "minimize")}, {(best ? "best" : "last")} measurement), {(maxFailed > 0 ? $"fail after {maxFailed} failed trials" : "fail when more than half of the finished trials failed")}{(stoppingRule is null ? "" : $", early stopping {stoppingRule.Name}")}"));
 
         using var stopTrials = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var finished = new List<Observation>();
         var running = new Dictionary<Task<ReplicaSetOutcome>, (string Id, ParameterAssignment Parameters, DateTimeOffset Start)>();
-        var (startedCount, failedCount, finishedCount) = (0, 0, 0);
+        var watches = new Dictionary<string, (TrialCurveWatch Watch, Task Watching, CancellationTokenSource EarlyStop)>();
+        var completedCurves = new CompletedCurves();
+        var (startedCount, failedCount, finishedCount, lastId) = (0, 0, 0, 0);
+        var rerun = new Queue<(string Id, ParameterAssignment Parameters)>();
+        if (Resume is { } resume)
+        {
+            // The search continues from every finished trial; failed ones still count against the failure budget.
+            foreach (var trial in resume.Kept)
+            {
+                var value = trial.State == LocalJobStates.TrialSucceeded
+                    ? trial.FinalMeasurement?.Metrics?.FirstOrDefault(m => m.MetricId == metric.MetricId)?.Value
+                    : null;
+                finished.Add(new Observation(TrialAssignment.Of(trial), value));
+                if (value is { } final && stoppingRule is not null)
+                {
+                    completedCurves.Add(new CompletedCurve(
+                        [.. (trial.Measurements ?? []).Select(m => new CurvePoint(m.StepCount ?? 0, m.Metrics?.FirstOrDefault(x => x.MetricId == metric.MetricId)?.Value ?? double.NaN))],
+                        final, trial.StoppedEarlyAtStep is not null));
+                }
+
+                failedCount += value is null ? 1 : 0;
+            }
+
+            (startedCount, finishedCount, lastId) = (resume.Kept.Count, resume.Kept.Count, resume.LastTrialId);
+            foreach (var trial in resume.Rerun)
+            {
+                rerun.Enqueue((trial.Id!, TrialAssignment.Of(trial)));
+            }
+        }
+
         string? lastFailure = null;
         ReplicaSetOutcome? jobFailure = null;
         var exhausted = false;
@@ -78,7 +116,9 @@ internal sealed class TuningRun
         {
             while (!exhausted && jobFailure is null && !cancellationToken.IsCancellationRequested && running.Count < parallel && startedCount < maxTrials)
             {
-                var assignment = algorithm.Suggest(finished, [.. running.Values.Select(r => r.Parameters)]);
+                // Interrupted trials of a continued study first, with their ids and parameters (and so their checkpoints).
+                var again = rerun.TryDequeue(out var interrupted);
+                var assignment = again ? interrupted.Parameters : algorithm.Suggest([.. prior, .. finished], [.. running.Values.Select(r => r.Parameters)]);
                 if (assignment is null)
                 {
                     exhausted = true;
@@ -86,7 +126,14 @@ internal sealed class TuningRun
                     break;
                 }
 
-                var id = (++startedCount).ToString(CultureInfo.InvariantCulture);
+                startedCount++;
+                var id = again ? interrupted.Id : (++lastId).ToString(CultureInfo.InvariantCulture);
+                if (again)
+                {
+                    // A report the interrupted run left must not be read as this run's.
+                    ClearMetrics(id);
+                }
+
                 var start = DateTimeOffset.UtcNow;
                 _resource.Update(job => job.Trials!.Add(new Trial
                 {
@@ -96,13 +143,25 @@ internal sealed class TuningRun
                     Parameters = [.. assignment.Values.Select(p => new TrialParameter { ParameterId = p.Key, Value = p.Value.ToJsonElement() })],
                     StartTime = JobResource.Timestamp(start),
                 }));
-                _output.Info($"trial {id}: started with {assignment}");
+                _output.Info($"trial {id}: {(again ? "started again" : "started")} with {assignment}");
                 // Each trial gets addresses of its own: parallel trials of a multi-replica job must not share ports.
                 var layout = _layout.WithFreshPorts();
                 var request = new ReplicaSetRequest(layout, _launcher, new ReplicaRunContext(_jobId, _folder, id, _options.PassGpus),
                     assignment.ToArguments(), timeout, _output, _options.StopGrace, _options.FinishGrace)
                     .WithRestarts(_job.TrialJobSpec?.Scheduling, _options, _folder);
-                running[ReplicaSetRun.RunAsync(request, stopTrials.Token)] = (id, assignment, start);
+                var earlyStop = new CancellationTokenSource();
+                var trial = ReplicaSetRun.RunAsync(request with { EarlyStop = earlyStop.Token }, stopTrials.Token);
+                running[trial] = (id, assignment, start);
+                if (stoppingRule is not null)
+                {
+                    var watch = new TrialCurveWatch(PrimaryMetricFile(id), metric.MetricId, stoppingRule, completedCurves.Snapshot,
+                        decision => _output.Info($"trial {id}: stopped early at step {decision.Step} ({stoppingRule.Name} rule): {decision.Reason}"));
+                    watches[id] = (watch, watch.WatchAsync(trial, earlyStop), earlyStop);
+                }
+                else
+                {
+                    earlyStop.Dispose();
+                }
             }
 
             if (running.Count == 0)
@@ -114,6 +173,13 @@ internal sealed class TuningRun
             var (trialId, parameters, trialStart) = running[done];
             running.Remove(done);
             var outcome = await done.ConfigureAwait(false);
+            TrialCurveWatch? curve = null;
+            if (watches.Remove(trialId, out var watching))
+            {
+                await watching.Watching.ConfigureAwait(false);
+                watching.EarlyStop.Dispose();
+                curve = watching.Watch;
+            }
 
             if (outcome.End == ReplicaSetEnd.Cancelled)
             {
@@ -124,16 +190,32 @@ internal sealed class TuningRun
             }
 
             finishedCount++;
-            if (outcome.End == ReplicaSetEnd.Succeeded)
+            if (outcome.End is ReplicaSetEnd.Succeeded or ReplicaSetEnd.StoppedEarly)
             {
-                var metricFile = _folder.MetricFile(trialId, LocalReplica.PoolNameOf(0) + "-0");
-                var records = MetricFile.Read(metricFile, metric.MetricId, out var otherTags);
+                var records = MetricFile.Read(PrimaryMetricFile(trialId), metric.MetricId, out var otherTags);
                 if (MetricFile.Measure(records, metric.MetricId, best, goal, trialStart) is { } measured)
                 {
                     var value = measured.Final.Metrics![0].Value;
-                    Finish(trialId, LocalJobStates.TrialSucceeded, measured.Final, measured.Measurements, null);
-                    finished.Add(new Observation(parameters, value));
-                    _output.Info(string.Create(CultureInfo.InvariantCulture, $"trial {trialId}: {metric.MetricId} = {value:R}"));
+                    var stoppedAt = outcome.End == ReplicaSetEnd.StoppedEarly ? curve?.Decision?.Step : null;
+                    Finish(trialId, LocalJobStates.TrialSucceeded, measured.Final, measured.Measurements, null, stoppedAt);
+                    var learned = value;
+                    if (curve is not null)
+                    {
+                        curve.Read();
+                        if (stoppedAt is not null)
+                        {
+                            learned = StoppedTrialProjection.ProjectFinal(curve.Points, completedCurves.Snapshot()) is var projected && double.IsFinite(projected)
+                                ? projected
+                                : value;
+                        }
+
+                        completedCurves.Add(new CompletedCurve(curve.Points, value, StoppedEarly: stoppedAt is not null));
+                    }
+
+                    finished.Add(new Observation(parameters, learned));
+
+                    _output.Info(string.Create(CultureInfo.InvariantCulture,
+                        $"trial {trialId}: {metric.MetricId} = {value:R}{(stoppedAt is { } step ? $" (stopped early at step {step})" : "")}"));
                 }
                 else
                 {
@@ -195,11 +277,23 @@ internal sealed class TuningRun
                 DiagnosticCodes.NoTrialReportedMetric);
     }
 
-    private void Finish(string trialId, string state, Measurement? final, List<Measurement>? measurements, string? infeasibleReason) =>
+    private void ClearMetrics(string trialId)
+    {
+        var metrics = _folder.MetricsDirectory(trialId);
+        if (Directory.Exists(metrics))
+        {
+            Directory.Delete(metrics, recursive: true);
+        }
+    }
+
+    private string PrimaryMetricFile(string trialId) => _folder.MetricFile(trialId, LocalReplica.PoolNameOf(0) + "-0");
+
+    private void Finish(string trialId, string state, Measurement? final, List<Measurement>? measurements, string? infeasibleReason, long? stoppedEarlyAtStep = null) =>
         _resource.Update(job =>
         {
             var trial = job.Trials!.First(t => t.Id == trialId);
             trial.State = state;
+            trial.StoppedEarlyAtStep = stoppedEarlyAtStep;
             trial.FinalMeasurement = final;
             trial.Measurements = measurements;
             trial.InfeasibleReason = infeasibleReason;
@@ -208,4 +302,27 @@ internal sealed class TuningRun
 
     private static LocalRunException Unsupported(string message) =>
         new(DiagnosticCodes.LocalUnsupportedDocument, message, isConfigurationError: true);
+}
+
+/// <summary>The curves of the trials that have completed, read by the watches of the running ones.</summary>
+internal sealed class CompletedCurves
+{
+    private readonly object _gate = new();
+    private IReadOnlyList<CompletedCurve> _curves = [];
+
+    public void Add(CompletedCurve curve)
+    {
+        lock (_gate)
+        {
+            _curves = [.. _curves, curve];
+        }
+    }
+
+    public IReadOnlyList<CompletedCurve> Snapshot()
+    {
+        lock (_gate)
+        {
+            return _curves;
+        }
+    }
 }

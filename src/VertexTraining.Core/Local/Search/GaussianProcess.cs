@@ -33,6 +33,9 @@ internal sealed class GaussianProcess
     /// <summary>log length scales, then log signal variance, then log noise variance (a warm start for the next fit).</summary>
     public double[] Hyperparameters { get; }
 
+    /// <summary>The fitted noise variance of an observation (in the standardised targets' units).</summary>
+    public double NoiseVariance => _noise;
+
     /// <summary>Fits the model to <paramref name="x"/> (points in [0,1]^d) and standardised <paramref name="y"/>.</summary>
     /// <param name="x">Inputs.</param>
     /// <param name="y">Targets, standardised (mean 0, variance 1).</param>

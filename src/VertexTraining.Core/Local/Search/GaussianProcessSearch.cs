@@ -49,6 +49,12 @@ public sealed class GaussianProcessSearch : ISearchAlgorithm
     /// <inheritdoc />
     public ParameterAssignment? Suggest(IReadOnlyList<Observation> finished, IReadOnlyList<ParameterAssignment> running)
     {
+        if (_suggested == 0)
+        {
+            // A continued study's known trials already explored: they take the initial design's first places.
+            _suggested = finished.Count + running.Count;
+        }
+
         var index = _suggested++;
         var feasible = finished.Count(o => o.Value is { } v && double.IsFinite(v));
         if (index < _initialDesign.Count)

@@ -34,8 +34,20 @@ public sealed class GridSearch : ISearchAlgorithm
     public long Count() => Enumerate(0, []).LongCount();
 
     /// <inheritdoc />
-    public ParameterAssignment? Suggest(IReadOnlyList<Observation> finished, IReadOnlyList<ParameterAssignment> running) =>
-        _grid.MoveNext() ? _grid.Current : null;
+    public ParameterAssignment? Suggest(IReadOnlyList<Observation> finished, IReadOnlyList<ParameterAssignment> running)
+    {
+        // A continued study has tried some points already: they are not run twice.
+        while (_grid.MoveNext())
+        {
+            var next = _grid.Current;
+            if (!finished.Any(o => o.Parameters.SameAs(next)) && !running.Any(r => r.SameAs(next)))
+            {
+                return next;
+            }
+        }
+
+        return null;
+    }
 
     private IEnumerable<ParameterAssignment> Enumerate(int index, List<KeyValuePair<string, ParameterValue>> chosen)
     {
