@@ -17,5 +17,6 @@ internal static class CommandCatalog
         LocalRunCommand.Create(),
         AuthCommand.Create(),
         VersionCommand.Create(),
+        QuotaCommand.Create(),
     ];
 }

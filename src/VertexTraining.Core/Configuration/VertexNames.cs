@@ -41,6 +41,8 @@ public static class VertexProperty
     public const string MaxFailedTrialCount = "VertexMaxFailedTrialCount";
     public const string SearchAlgorithm = "VertexSearchAlgorithm";
     public const string MeasurementSelection = "VertexMeasurementSelection";
+    public const string QuotaCheck = "VertexQuotaCheck";
+    public const string QuotaEndpoint = "VertexQuotaEndpoint";
 
     /// <summary>Not in the job document, but validated with it: where the image is pushed.</summary>
     public const string ContainerRegistry = "ContainerRegistry";

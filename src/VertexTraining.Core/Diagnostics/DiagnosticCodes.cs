@@ -25,6 +25,9 @@ public static class DiagnosticCodes
     /// <summary>VertexLocalGracePeriod (or --grace-period) is not a duration from 0s to 1h.</summary>
     public const string InvalidLocalGracePeriod = "VTX1111";
 
+    /// <summary>dotnet vertex quota --deadline is not 1 to 120 seconds.</summary>
+    public const string InvalidQuotaDeadline = "VTX1170";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 
@@ -166,6 +169,14 @@ public static class DiagnosticCodes
     public const string JobEndedCancelled = "VTX4021";
     public const string JobEndedOtherwise = "VTX4022";
     public const string SubmitBuildFailed = "VTX4030";
+
+    // Quota at submit (VTX4060-4079).
+
+    /// <summary>A pool needs more of a custom-training quota than the project's limit in the region; raised before the image is pushed.</summary>
+    public const string QuotaExceeded = "VTX4060";
+
+    /// <summary>The project's quotas could not be read (permission, API disabled, network, slow answer); a warning, the submission goes on.</summary>
+    public const string QuotaUnreadable = "VTX4061";
 
     // Local execution (VertexTarget=Local, dotnet vertex local-run).
     public const string LocalRequestUnreadable = "VTX5001";
