@@ -103,7 +103,9 @@ internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool pr
         };
         if (code is not null)
         {
-            var detail = job.Error?.Message is { Length: > 0 } message ? $": {message}" : "";
+            // FAILED and CANCELLED speak for themselves (with the job's error); the rarer ends say what they mean.
+            var detail = job.Error?.Message is { Length: > 0 } message ? $": {message}"
+                : outcome == JobOutcome.Other ? $": {JobStates.Meaning(job.State)}" : "";
             error.WriteLine(new VertexDiagnostic(code, "job", $"Job {job.Name} ended {JobStates.Short(job.State)}{detail}").ToCanonicalString());
         }
 
