@@ -67,7 +67,10 @@ public static class JobDocumentBuilder
                 Labels = labels,
                 EncryptionSpec = encryption,
             });
-        return new JobDocumentResult(document, bag.Items);
+        // Last, after every property is mapped: the patch may change anything the mapping wrote.
+        return inputs.Get(VertexProperty.JobPatch) is { } patchFile
+            ? new JobDocumentResult(JobPatch.Apply(document, patchFile, bag), bag.Items)
+            : new JobDocumentResult(document, bag.Items);
     }
 
     /// <summary>Validates without an image: the check that runs before anything is built or pushed.</summary>

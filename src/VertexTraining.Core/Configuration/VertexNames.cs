@@ -43,6 +43,7 @@ public static class VertexProperty
     public const string MeasurementSelection = "VertexMeasurementSelection";
     public const string QuotaCheck = "VertexQuotaCheck";
     public const string QuotaEndpoint = "VertexQuotaEndpoint";
+    public const string JobPatch = "VertexJobPatch";
 
     /// <summary>Not in the job document, but validated with it: where the image is pushed.</summary>
     public const string ContainerRegistry = "ContainerRegistry";

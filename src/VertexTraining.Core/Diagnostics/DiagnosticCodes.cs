@@ -28,6 +28,12 @@ public static class DiagnosticCodes
     /// <summary>dotnet vertex quota --deadline is not 1 to 120 seconds.</summary>
     public const string InvalidQuotaDeadline = "VTX1170";
 
+    /// <summary>VertexJobPatch cannot be read, is not JSON, or is not a JSON object.</summary>
+    public const string PatchUnreadable = "VTX1171";
+
+    /// <summary>VertexJobPatch removes the job's spec, changes its kind, or gives a field a value of the wrong JSON type.</summary>
+    public const string PatchBreaksDocument = "VTX1172";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
+using VertexTraining.Core.Serialization;
 
 namespace VertexTraining.Core.Cloud.Quotas;
 
@@ -28,7 +28,7 @@ public static class QuotaDemand
 
         var strategy = spec["scheduling"]?["strategy"]?.GetValue<string>();
         var preemptible = strategy is "SPOT" or "FLEX_START";
-        var trials = tuning ? Math.Max(1, Number(document["parallelTrialCount"]) ?? 1) : 1;
+        var trials = tuning ? Math.Max(1, ProtoJson.Int64(document["parallelTrialCount"]) ?? 1) : 1;
 
         var needs = new List<(string Metric, long Amount, string Pool)>();
         for (var index = 0; index < pools.Count; index++)
@@ -44,9 +44,9 @@ public static class QuotaDemand
                 continue;
             }
 
-            var replicas = Number(pool["replicaCount"]) ?? 1;
+            var replicas = ProtoJson.Int64(pool["replicaCount"]) ?? 1;
             var accelerator = machine["acceleratorType"]?.GetValue<string>();
-            var acceleratorCount = Number(machine["acceleratorCount"]) ?? 0;
+            var acceleratorCount = ProtoJson.Int64(machine["acceleratorCount"]) ?? 0;
             var shape = $"workerpool{index} ({replicas} x {machineType}{(accelerator is null ? "" : $": {acceleratorCount} {accelerator}")}{(trials > 1 ? $", {trials} trials at once" : "")})";
 
             // Spot and FlexStart VMs draw on preemptible quota; which CPU metric they use is not documented, so only their GPUs are checked.
@@ -64,12 +64,4 @@ public static class QuotaDemand
         return [.. needs.GroupBy(n => n.Metric, StringComparer.Ordinal)
             .Select(g => new QuotaNeed(g.Key, g.Sum(n => n.Amount), string.Join(", ", g.Select(n => n.Pool).Distinct())))];
     }
-
-    // int64 fields arrive as JSON strings, int32 as numbers (proto3 JSON mapping).
-    private static long? Number(JsonNode? node) => node switch
-    {
-        JsonValue value when value.TryGetValue<long>(out var number) => number,
-        JsonValue value when value.TryGetValue<string>(out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
-        _ => null,
-    };
 }
