@@ -109,7 +109,8 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
 
         var accelerator = ReadAccelerator(subject, pool, machineType, Pick);
         var disk = ReadDisk(subject, pool, Pick);
-        return new Shape(new MachineSpec { MachineType = machineType, AcceleratorType = accelerator.Type, AcceleratorCount = accelerator.Count }, disk);
+        var reservation = ReservationAffinityMapper.Read(pool is null ? null : subject, Pick, read.Diagnostics);
+        return new Shape(new MachineSpec { MachineType = machineType, AcceleratorType = accelerator.Type, AcceleratorCount = accelerator.Count, ReservationAffinity = reservation }, disk);
     }
 
     private (string? Type, int? Count) ReadAccelerator(string subject, ConfigItem? pool, string machineType, Func<string, string, string?> pick)
@@ -199,6 +200,7 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
                 MachineType = shape.Machine.MachineType,
                 AcceleratorType = shape.Machine.AcceleratorType,
                 AcceleratorCount = shape.Machine.AcceleratorCount,
+                ReservationAffinity = shape.Machine.ReservationAffinity,
             },
             ReplicaCount = replicas,
             DiskSpec = shape.Disk,

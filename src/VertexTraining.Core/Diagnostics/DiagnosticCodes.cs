@@ -34,6 +34,21 @@ public static class DiagnosticCodes
     /// <summary>VertexJobPatch removes the job's spec, changes its kind, or gives a field a value of the wrong JSON type.</summary>
     public const string PatchBreaksDocument = "VTX1172";
 
+    /// <summary>VertexExperiment or VertexExperimentRun is neither a Vertex Experiments name nor a full context resource name.</summary>
+    public const string InvalidExperiment = "VTX1173";
+
+    /// <summary>VertexExperimentRun is set without VertexExperiment.</summary>
+    public const string ExperimentRunWithoutExperiment = "VTX1174";
+
+    /// <summary>VertexPscNetworkAttachment is not a network attachment name, or is combined with VertexNetwork (VPC peering).</summary>
+    public const string InvalidPscNetworkAttachment = "VTX1175";
+
+    /// <summary>VertexReservationAffinity (or a pool's ReservationAffinity) is not None, Any or Specific.</summary>
+    public const string InvalidReservationAffinity = "VTX1176";
+
+    /// <summary>VertexReservation is missing for Specific, set without Specific, or not projects/{p}/zones/{z}/reservations/{name}.</summary>
+    public const string InvalidReservation = "VTX1177";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 
