@@ -49,6 +49,9 @@ public static class DiagnosticCodes
     /// <summary>VertexReservation is missing for Specific, set without Specific, or not projects/{p}/zones/{z}/reservations/{name}.</summary>
     public const string InvalidReservation = "VTX1177";
 
+    /// <summary>A VertexEnvironmentVariable's WorkerPool is not a pool name, or names a pool the job does not run.</summary>
+    public const string InvalidEnvironmentVariablePool = "VTX1178";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 
