@@ -46,6 +46,7 @@ internal sealed class CloudSubmissionSetup : IAsyncDisposable
     {
         ["GOOGLE_APPLICATION_CREDENTIALS"] = KeyFile,
         ["VERTEX_LOGGING_ENDPOINT"] = Cloud.BaseUrl(),
+        ["VERTEX_QUOTA_ENDPOINT"] = Cloud.BaseUrl(),
         // The token may reach the build only through the token endpoint; inherited from the test
         // host, -v:diag would print it from the build's environment.
         ["VERTEX_TEST_AUTH_PASSWORD"] = null,

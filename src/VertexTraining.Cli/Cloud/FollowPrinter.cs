@@ -71,6 +71,15 @@ internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool pr
         error.WriteLine($"VertexTraining: connection lost, retrying since {since:HH:mm:ss} ({failure.Code}: {BoundedBody.Snippet(failure.Message, 300)}); "
             + "the job runs on, and following resumes when the service answers (Ctrl-C stops following).");
 
+    public void WaitingLong(VertexJob job, TimeSpan waited)
+    {
+        // Followers that print only log lines (logs --follow) get it on stderr, where it cannot be mistaken for the job's output.
+        foreach (var line in WaitingJobAdvice.For(job.Name.Id, job.State, waited))
+        {
+            (printStates ? output : error).WriteLine(line);
+        }
+    }
+
     public void ConnectionRestored(DateTimeOffset since, TimeSpan outage) =>
         error.WriteLine($"VertexTraining: connection restored after {Duration(outage)} (lost at {since:HH:mm:ss}).");
 
@@ -94,7 +103,9 @@ internal sealed class FollowPrinter(TextWriter output, TextWriter error, bool pr
         };
         if (code is not null)
         {
-            var detail = job.Error?.Message is { Length: > 0 } message ? $": {message}" : "";
+            // FAILED and CANCELLED speak for themselves (with the job's error); the rarer ends say what they mean.
+            var detail = job.Error?.Message is { Length: > 0 } message ? $": {message}"
+                : outcome == JobOutcome.Other ? $": {JobStates.Meaning(job.State)}" : "";
             error.WriteLine(new VertexDiagnostic(code, "job", $"Job {job.Name} ended {JobStates.Short(job.State)}{detail}").ToCanonicalString());
         }
 

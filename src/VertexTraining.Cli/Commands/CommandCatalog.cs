@@ -18,5 +18,6 @@ internal static class CommandCatalog
         LocalRunCommand.Create(),
         AuthCommand.Create(),
         VersionCommand.Create(),
+        QuotaCommand.Create(),
     ];
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using VertexTraining.Cli.Cloud;
 using VertexTraining.Cli.Output;
 using VertexTraining.Core.Cloud;
+using VertexTraining.Core.Local;
 
 namespace VertexTraining.Cli.Commands;
 
@@ -41,6 +42,8 @@ internal static class StatusCommand
             ("Display name", job.DisplayName ?? ""),
             ("Kind", job.Kind.ToString()),
             ("State", JobStates.Short(job.State)),
+            // Cloud jobs only: a local job's PENDING is its replicas starting, not a wait for machines.
+            ("Means", JobStates.NeedsExplaining(job.State) && !LocalJobName.IsLocal(job.Name) ? JobStates.Meaning(job.State) : ""),
             ("Created", Formats.Time(job.CreateTime)),
             ("Started", Formats.Time(job.StartTime)),
             ("Ended", Formats.Time(job.EndTime)),

@@ -133,7 +133,7 @@ internal static class SubmitCommand
     /// <summary>The largest job document read (10 MiB); real ones are a few KiB, and /dev/zero must not fill memory.</summary>
     public const int MaxRequestBytes = 10 * 1024 * 1024;
 
-    private static JsonObject ReadDocument(string path)
+    internal static JsonObject ReadDocument(string path)
     {
         try
         {

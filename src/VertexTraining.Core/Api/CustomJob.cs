@@ -33,6 +33,21 @@ public sealed class CustomJobSpec
     public bool? EnableWebAccess { get; set; }
     public bool? EnableDashboardAccess { get; set; }
     public string? PersistentResourceId { get; set; }
+    public string? Experiment { get; set; }
+    public string? ExperimentRun { get; set; }
+    public PscInterfaceConfig? PscInterfaceConfig { get; set; }
+}
+
+public sealed class PscInterfaceConfig
+{
+    public string? NetworkAttachment { get; set; }
+}
+
+public sealed class ReservationAffinity
+{
+    public string? ReservationAffinityType { get; set; }
+    public string? Key { get; set; }
+    public List<string>? Values { get; set; }
 }
 
 public sealed class WorkerPoolSpec
@@ -65,6 +80,7 @@ public sealed class MachineSpec
     public string? MachineType { get; set; }
     public string? AcceleratorType { get; set; }
     public int? AcceleratorCount { get; set; }
+    public ReservationAffinity? ReservationAffinity { get; set; }
 }
 
 public sealed class DiskSpec

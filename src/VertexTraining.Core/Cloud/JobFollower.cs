@@ -26,6 +26,13 @@ public interface IJobFollowObserver
 
     /// <summary>The job could be read again after <see cref="ConnectionLost"/>.</summary>
     void ConnectionRestored(DateTimeOffset since, TimeSpan outage);
+
+    /// <summary>The job has stayed QUEUED or PENDING for <see cref="FollowOptions.WaitingAdviceAfter"/>; called once per follow.</summary>
+    /// <param name="job">The job as last read.</param>
+    /// <param name="waited">How long this follower has seen it waiting.</param>
+    void WaitingLong(VertexJob job, TimeSpan waited)
+    {
+    }
 }
 
 /// <summary>How often and how long to poll.</summary>
@@ -39,6 +46,9 @@ public sealed class FollowOptions
 
     /// <summary>Backoff between reads of the job while the API is unreachable; capped at <see cref="RetryPolicy.MaxOutageDelay"/>.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>How long a job may stay QUEUED or PENDING before <see cref="IJobFollowObserver.WaitingLong"/> explains it.</summary>
+    public TimeSpan WaitingAdviceAfter { get; init; } = WaitingJobAdvice.DefaultThreshold;
 
     /// <summary>The time shown in "connection lost, retrying since ..."; tests may pin it.</summary>
     public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.Now;
@@ -60,6 +70,11 @@ public sealed class JobFollower
     private readonly FollowOptions _options;
     private bool _logsDisabled;
     private DateTimeOffset? _outageSince;
+
+    // Time this follower has waited since it first saw the job QUEUED or PENDING, counted from its own delays
+    // (the poll interval and outage backoff), so it needs no clock and fake delays make minutes pass at once.
+    private TimeSpan _waited;
+    private bool _waitingExplained;
 
     /// <summary>Creates a follower.</summary>
     /// <param name="jobs">Reads the job.</param>
@@ -97,6 +112,7 @@ public sealed class JobFollower
             }
 
             observer.Polled(job);
+            NoteWaiting(job, observer);
 
             if (reader is not null)
             {
@@ -111,6 +127,22 @@ public sealed class JobFollower
             }
 
             await _options.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+            _waited += _options.PollInterval;
+        }
+    }
+
+    private void NoteWaiting(VertexJob job, IJobFollowObserver observer)
+    {
+        if (job.State is not (JobStates.Queued or JobStates.Pending))
+        {
+            _waited = TimeSpan.Zero;
+            return;
+        }
+
+        if (!_waitingExplained && _waited >= _options.WaitingAdviceAfter)
+        {
+            _waitingExplained = true;
+            observer.WaitingLong(job, _waited);
         }
     }
 
@@ -137,7 +169,9 @@ public sealed class JobFollower
                     observer.ConnectionLost(_outageSince.Value, e);
                 }
 
-                await _options.Retry.Delay(_options.Retry.OutageBackoff(failures), cancellationToken).ConfigureAwait(false);
+                var backoff = _options.Retry.OutageBackoff(failures);
+                await _options.Retry.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                _waited += backoff;
             }
         }
     }

@@ -56,6 +56,26 @@ public static class JobStates
         _ => JobOutcome.Running,
     };
 
+    /// <summary>What each state means to the user (README's job-state table says the same, with the exit codes).</summary>
+    public static string Meaning(string? state) => state switch
+    {
+        Queued => "accepted, not started: usually waiting for custom-training quota held by other jobs of the project",
+        Pending => "machines are being provisioned; a long PENDING usually means no capacity for the machine type in the region",
+        Running => "every replica is up and running",
+        Succeeded => "the primary replica exited 0",
+        Failed => "a replica failed for good, or the job could not start; the error says which",
+        Cancelling => "a cancel was asked for; the job may still end SUCCEEDED, FAILED or CANCELLED",
+        Cancelled => "cancelled before it ended",
+        Paused => "stopped and resumable; nothing more happens until it is resumed, so a follower stops here",
+        Expired => "ended without running: its time ran out first (e.g. a FlexStart job whose VertexMaxWaitDuration passed without capacity)",
+        Updating => "a running job being updated; it returns to RUNNING",
+        PartiallySucceeded => "ended with some of its results missing",
+        _ => "the service gave no state (UNSPECIFIED); treated as not started yet",
+    };
+
+    /// <summary>Whether a state's meaning is worth a line of its own in <c>status</c>: all but the everyday RUNNING, SUCCEEDED and FAILED.</summary>
+    public static bool NeedsExplaining(string? state) => state is not (Running or Succeeded or Failed);
+
     /// <summary>The state without its prefix, for tables: <c>RUNNING</c>.</summary>
     public static string Short(string? state) =>
         string.IsNullOrEmpty(state) ? "UNSPECIFIED" : state.StartsWith(Prefix, StringComparison.Ordinal) ? state[Prefix.Length..] : state;

@@ -9,6 +9,12 @@ public static class VertexEndpoints
     /// <summary>Environment variable overriding the Cloud Logging base URL.</summary>
     public const string LoggingEndpointVariable = "VERTEX_LOGGING_ENDPOINT";
 
+    /// <summary>Environment variable overriding the Cloud Quotas base URL (VertexQuotaApiEndpoint, --quota-endpoint win over it).</summary>
+    public const string QuotaEndpointVariable = "VERTEX_QUOTA_ENDPOINT";
+
+    /// <summary>The Cloud Quotas API.</summary>
+    public const string DefaultQuotaEndpoint = "https://cloudquotas.googleapis.com";
+
     /// <summary>The Cloud Logging API.</summary>
     public const string DefaultLoggingEndpoint = "https://logging.googleapis.com";
 
@@ -23,6 +29,10 @@ public static class VertexEndpoints
     /// <summary>The logging endpoint, or its override.</summary>
     public static Uri Logging(string? overrideUrl) =>
         Normalize(string.IsNullOrWhiteSpace(overrideUrl) ? DefaultLoggingEndpoint : overrideUrl);
+
+    /// <summary>The Cloud Quotas endpoint, or its override.</summary>
+    public static Uri Quotas(string? overrideUrl) =>
+        Normalize(string.IsNullOrWhiteSpace(overrideUrl) ? DefaultQuotaEndpoint : overrideUrl);
 
     /// <summary>A base URL that ends with exactly one slash, so relative paths append.</summary>
     public static Uri Normalize(string url)

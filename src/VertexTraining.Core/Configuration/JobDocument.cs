@@ -11,10 +11,15 @@ namespace VertexTraining.Core.Configuration;
 /// </summary>
 public sealed class JobDocument
 {
-    private JobDocument(CustomJob? customJob, HyperparameterTuningJob? tuningJob)
+    // The document as JSON when a VertexJobPatch made it: it may hold fields the typed view does not model,
+    // and it is what is written and posted. The typed view is read from it, for local runs and checks.
+    private readonly JsonObject? _json;
+
+    private JobDocument(CustomJob? customJob, HyperparameterTuningJob? tuningJob, JsonObject? json = null)
     {
         CustomJob = customJob;
         TuningJob = tuningJob;
+        _json = json;
     }
 
     public CustomJob? CustomJob { get; }
@@ -38,7 +43,11 @@ public sealed class JobDocument
 
     public static JobDocument ForTuningJob(HyperparameterTuningJob job) => new(null, job);
 
-    public string ToJson() => IsTuningJob ? VertexJson.Serialize(TuningJob) : VertexJson.Serialize(CustomJob);
+    public string ToJson() => _json?.ToJsonString(VertexJson.Options)
+        ?? (IsTuningJob ? VertexJson.Serialize(TuningJob) : VertexJson.Serialize(CustomJob));
+
+    /// <summary>This document's typed view, written as <paramref name="json"/> (its patched form, fields we do not model included).</summary>
+    public JobDocument WithJson(JsonObject json) => new(CustomJob, TuningJob, json);
 
     /// <summary>Which kind a job document or resource is: a studySpec (or trialJobSpec) makes it a tuning job.</summary>
     public static JobKind KindOf(JsonObject document) =>

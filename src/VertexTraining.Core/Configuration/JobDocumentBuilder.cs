@@ -26,6 +26,7 @@ public static class JobDocumentBuilder
         TargetSettings.Validate(inputs, read);
         Local.LocalRunRehearsal.Validate(inputs, bag);
         var displayName = ReadDisplayName(inputs, bag);
+        var (experiment, experimentRun) = JobContextMapper.ReadExperiment(inputs, bag);
         var labels = LabelMapper.Map(inputs, bag);
         var spec = new CustomJobSpec
         {
@@ -42,6 +43,9 @@ public static class JobDocumentBuilder
             BaseOutputDirectory = ReadOutputDirectory(inputs, bag),
             EnableWebAccess = read.Bool(inputs.Get(VertexProperty.EnableWebAccess), VertexProperty.EnableWebAccess),
             EnableDashboardAccess = read.Bool(inputs.Get(VertexProperty.EnableDashboardAccess), VertexProperty.EnableDashboardAccess),
+            Experiment = experiment,
+            ExperimentRun = experimentRun,
+            PscInterfaceConfig = JobContextMapper.ReadPsc(inputs, bag),
         };
 
         var kms = Pattern(inputs, VertexProperty.KmsKeyName, ResourceFormats.KmsKeyName(), DiagnosticCodes.InvalidKmsKeyName,
@@ -67,7 +71,10 @@ public static class JobDocumentBuilder
                 Labels = labels,
                 EncryptionSpec = encryption,
             });
-        return new JobDocumentResult(document, bag.Items);
+        // Last, after every property is mapped: the patch may change anything the mapping wrote.
+        return inputs.Get(VertexProperty.JobPatch) is { } patchFile
+            ? new JobDocumentResult(JobPatch.Apply(document, patchFile, bag), bag.Items)
+            : new JobDocumentResult(document, bag.Items);
     }
 
     /// <summary>Validates without an image: the check that runs before anything is built or pushed.</summary>

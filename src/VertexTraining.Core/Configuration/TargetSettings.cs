@@ -61,5 +61,12 @@ public static class TargetSettings
 
         read.Bool(inputs.Get(VertexProperty.Wait), VertexProperty.Wait);
         read.Bool(inputs.Get(VertexProperty.DryRun), VertexProperty.DryRun);
+        read.Bool(inputs.Get(VertexProperty.QuotaCheck), VertexProperty.QuotaCheck);
+        if (inputs.Get(VertexProperty.QuotaEndpoint) is { } quotaEndpoint
+            && (!Uri.TryCreate(quotaEndpoint, UriKind.Absolute, out var quotaUri) || quotaUri.Scheme is not ("https" or "http")))
+        {
+            bag.Error(DiagnosticCodes.InvalidApiEndpoint, VertexProperty.QuotaEndpoint,
+                $"{VertexProperty.QuotaEndpoint} is '{quotaEndpoint}'; expected an absolute https:// URL such as https://cloudquotas.googleapis.com.");
+        }
     }
 }

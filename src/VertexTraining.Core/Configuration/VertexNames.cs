@@ -45,6 +45,14 @@ public static class VertexProperty
     public const string EarlyStopping = "VertexEarlyStopping";
     public const string TuningWarmStart = "VertexTuningWarmStart";
     public const string Resume = "VertexResume";
+    public const string QuotaCheck = "VertexQuotaCheck";
+    public const string QuotaEndpoint = "VertexQuotaEndpoint";
+    public const string JobPatch = "VertexJobPatch";
+    public const string Experiment = "VertexExperiment";
+    public const string ExperimentRun = "VertexExperimentRun";
+    public const string PscNetworkAttachment = "VertexPscNetworkAttachment";
+    public const string ReservationAffinity = "VertexReservationAffinity";
+    public const string Reservation = "VertexReservation";
 
     /// <summary>Not in the job document, but validated with it: where the image is pushed.</summary>
     public const string ContainerRegistry = "ContainerRegistry";

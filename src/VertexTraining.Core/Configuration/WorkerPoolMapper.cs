@@ -25,7 +25,53 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
         var env = ReadEnvironment();
         var args = ReadArgs();
         var pools = inputs.GetItems(VertexItem.WorkerPool);
-        return pools.Count == 0 ? MapDefaultShape(imageUri, env, args) : MapDeclaredPools(pools, imageUri, env, args);
+        var specs = pools.Count == 0 ? MapDefaultShape(imageUri, env, args) : MapDeclaredPools(pools, imageUri, env, args);
+        AddPoolEnvironment(specs);
+        return specs;
+    }
+
+    /// <summary>
+    /// <c>VertexEnvironmentVariable</c> items with <c>WorkerPool</c> metadata: that pool only, after (and over) the
+    /// variables every pool gets. The pool must run in this job; a variable meant for a pool that is not there would
+    /// silently reach nobody.
+    /// </summary>
+    private void AddPoolEnvironment(List<WorkerPoolSpec> specs)
+    {
+        var seen = new HashSet<(int, string)>();
+        foreach (var item in inputs.GetItems(VertexItem.EnvironmentVariable))
+        {
+            if (item.Get("WorkerPool") is not { } poolName)
+            {
+                continue;
+            }
+
+            var subject = $"{VertexItem.EnvironmentVariable} '{item.Identity}'";
+            var index = Array.FindIndex(PoolNames, n => string.Equals(n, poolName, StringComparison.OrdinalIgnoreCase));
+            if (index < 0 || index >= specs.Count || specs[index].ContainerSpec is not { } container)
+            {
+                read.Diagnostics.Error(DiagnosticCodes.InvalidEnvironmentVariablePool, $"{subject} WorkerPool",
+                    $"{subject} has WorkerPool '{poolName}', {(index < 0 ? "which is not a pool name" : "a pool this job does not run")}; valid values are the job's pools: "
+                    + $"{string.Join(", ", PoolNames.Where((_, i) => i < specs.Count && specs[i].ContainerSpec is not null))}.");
+                continue;
+            }
+
+            if (!seen.Add((index, item.Identity)))
+            {
+                read.Diagnostics.Error(DiagnosticCodes.DuplicateEnvironmentVariable, subject, $"{subject} is declared twice for WorkerPool {PoolNames[index]}; declare each variable once per pool.");
+                continue;
+            }
+
+            item.Metadata.TryGetValue("Value", out var value);
+            var env = container.Env?.Where(e => e.Name != item.Identity).ToList() ?? [];
+            env.Add(new EnvVar { Name = item.Identity, Value = value ?? "" });
+            if (env.Count > MaxEnvironmentVariables)
+            {
+                read.Diagnostics.Error(DiagnosticCodes.TooManyEnvironmentVariables, subject,
+                    $"WorkerPool {PoolNames[index]} would get {env.Count} environment variables; Vertex accepts {MaxEnvironmentVariables} per container.");
+            }
+
+            container.Env = env;
+        }
     }
 
     private List<WorkerPoolSpec> MapDefaultShape(string imageUri, List<EnvVar> env, List<string> args)
@@ -122,7 +168,8 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
 
         var accelerator = ReadAccelerator(subject, pool, machineType, Pick);
         var disk = ReadDisk(subject, pool, Pick);
-        return new Shape(new MachineSpec { MachineType = machineType, AcceleratorType = accelerator.Type, AcceleratorCount = accelerator.Count }, disk);
+        var reservation = ReservationAffinityMapper.Read(pool is null ? null : subject, Pick, read.Diagnostics);
+        return new Shape(new MachineSpec { MachineType = machineType, AcceleratorType = accelerator.Type, AcceleratorCount = accelerator.Count, ReservationAffinity = reservation }, disk);
     }
 
     private (string? Type, int? Count) ReadAccelerator(string subject, ConfigItem? pool, string machineType, Func<string, string, string?> pick)
@@ -212,6 +259,7 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
                 MachineType = shape.Machine.MachineType,
                 AcceleratorType = shape.Machine.AcceleratorType,
                 AcceleratorCount = shape.Machine.AcceleratorCount,
+                ReservationAffinity = shape.Machine.ReservationAffinity,
             },
             ReplicaCount = replicas,
             DiskSpec = shape.Disk,
@@ -246,12 +294,13 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
         foreach (var item in inputs.GetItems(VertexItem.EnvironmentVariable))
         {
             var subject = $"{VertexItem.EnvironmentVariable} '{item.Identity}'";
+            var forOnePool = item.Get("WorkerPool") is not null;
             if (!ResourceFormats.EnvironmentVariableName().IsMatch(item.Identity))
             {
                 read.Diagnostics.Error(DiagnosticCodes.InvalidEnvironmentVariableName, subject,
                     $"{subject} is not a valid variable name; use letters, digits and '_', not starting with a digit.");
             }
-            else if (!seen.Add(item.Identity))
+            else if (!forOnePool && !seen.Add(item.Identity))
             {
                 read.Diagnostics.Error(DiagnosticCodes.DuplicateEnvironmentVariable, subject, $"{subject} is declared twice; declare each variable once.");
             }
@@ -259,6 +308,12 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
             {
                 read.Diagnostics.Error(DiagnosticCodes.InvalidEnvironmentVariableName, subject,
                     $"{subject} is set by VertexTraining from the accelerator properties; set {VertexProperty.AcceleratorCount} / {VertexProperty.AcceleratorType} instead.");
+            }
+
+            if (forOnePool)
+            {
+                // Added to its pool by AddPoolEnvironment, once the pools exist.
+                continue;
             }
 
             item.Metadata.TryGetValue("Value", out var value);

@@ -31,6 +31,33 @@ public static class DiagnosticCodes
     /// <summary>A machine type that has the name's shape but is not one Vertex AI training offers.</summary>
     public const string UnknownMachineType = "VTX1121";
 
+    /// <summary>dotnet vertex quota --deadline is not 1 to 120 seconds.</summary>
+    public const string InvalidQuotaDeadline = "VTX1170";
+
+    /// <summary>VertexJobPatch cannot be read, is not JSON, or is not a JSON object.</summary>
+    public const string PatchUnreadable = "VTX1171";
+
+    /// <summary>VertexJobPatch removes the job's spec, changes its kind, or gives a field a value of the wrong JSON type.</summary>
+    public const string PatchBreaksDocument = "VTX1172";
+
+    /// <summary>VertexExperiment or VertexExperimentRun is neither a Vertex Experiments name nor a full context resource name.</summary>
+    public const string InvalidExperiment = "VTX1173";
+
+    /// <summary>VertexExperimentRun is set without VertexExperiment.</summary>
+    public const string ExperimentRunWithoutExperiment = "VTX1174";
+
+    /// <summary>VertexPscNetworkAttachment is not a network attachment name, or is combined with VertexNetwork (VPC peering).</summary>
+    public const string InvalidPscNetworkAttachment = "VTX1175";
+
+    /// <summary>VertexReservationAffinity (or a pool's ReservationAffinity) is not None, Any or Specific.</summary>
+    public const string InvalidReservationAffinity = "VTX1176";
+
+    /// <summary>VertexReservation is missing for Specific, set without Specific, or not projects/{p}/zones/{z}/reservations/{name}.</summary>
+    public const string InvalidReservation = "VTX1177";
+
+    /// <summary>A VertexEnvironmentVariable's WorkerPool is not a pool name, or names a pool the job does not run.</summary>
+    public const string InvalidEnvironmentVariablePool = "VTX1178";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 
@@ -175,6 +202,14 @@ public static class DiagnosticCodes
     public const string JobEndedCancelled = "VTX4021";
     public const string JobEndedOtherwise = "VTX4022";
     public const string SubmitBuildFailed = "VTX4030";
+
+    // Quota at submit (VTX4060-4079).
+
+    /// <summary>A pool needs more of a custom-training quota than the project's limit in the region; raised before the image is pushed.</summary>
+    public const string QuotaExceeded = "VTX4060";
+
+    /// <summary>The project's quotas could not be read (permission, API disabled, network, slow answer); a warning, the submission goes on.</summary>
+    public const string QuotaUnreadable = "VTX4061";
 
     // Local execution (VertexTarget=Local, dotnet vertex local-run).
     public const string LocalRequestUnreadable = "VTX5001";

@@ -65,6 +65,10 @@ public static class LocalJobRunner
             var choice = await ModeSelector.ChooseAsync(options, locator, cancel.Token).ConfigureAwait(false);
             (mode, modeReason) = (choice.Mode, choice.Reason);
             run.Info($"mode: {(mode == ExecutionMode.Container ? $"container ({choice.Engine!.Name})" : "process")}, because {modeReason}");
+            foreach (var note in CloudOnlyFields.Notes(spec))
+            {
+                run.Info(note);
+            }
             launcher = await CreateLauncherAsync(options, choice, spec, locator, run, cancel.Token).ConfigureAwait(false);
             launcher.Validate(layout.Replicas);
             if (options.PassGpus)

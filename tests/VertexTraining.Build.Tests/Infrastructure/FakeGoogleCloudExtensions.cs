@@ -29,6 +29,7 @@ internal static class FakeGoogleCloudExtensions
         ["GCE_METADATA_HOST"] = cloud.HostAndPort,
         ["VERTEX_API_ENDPOINT"] = cloud.BaseUrl(),
         ["VERTEX_LOGGING_ENDPOINT"] = cloud.BaseUrl(),
+        ["VERTEX_QUOTA_ENDPOINT"] = cloud.BaseUrl(),
     };
 
     /// <summary>The job creates the fake received: POSTs to a customJobs or hyperparameterTuningJobs collection.</summary>

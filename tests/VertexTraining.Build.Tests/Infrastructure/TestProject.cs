@@ -190,6 +190,7 @@ internal sealed class TestProject : IDisposable
         env["GCE_METADATA_HOST"] = ClosedPort;
         env["VERTEX_API_ENDPOINT"] = "http://" + ClosedPort;
         env["VERTEX_LOGGING_ENDPOINT"] = "http://" + ClosedPort;
+        env["VERTEX_QUOTA_ENDPOINT"] = "http://" + ClosedPort;
         return env;
     }
 

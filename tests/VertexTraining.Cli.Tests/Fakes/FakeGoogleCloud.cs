@@ -214,6 +214,10 @@ public sealed partial class FakeGoogleCloud : IAsyncDisposable
         {
             result = ListLogEntries(body);
         }
+        else if (IsQuotaInfosPath(path) && request.Method == "GET")
+        {
+            result = ListQuotaInfos(request.Query);
+        }
         else if (path.StartsWith("/v1/projects/", StringComparison.Ordinal))
         {
             result = HandleJobs(request.Method, path, request.Query, body);

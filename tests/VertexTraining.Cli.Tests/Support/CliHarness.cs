@@ -32,6 +32,7 @@ public sealed class CliHarness : IAsyncDisposable
             ["GCE_METADATA_HOST"] = $"127.0.0.1:{ClosedPort()}",
             [VertexEndpoints.ApiEndpointVariable] = server.BaseUri.ToString(),
             [VertexEndpoints.LoggingEndpointVariable] = server.BaseUri.ToString(),
+            [VertexEndpoints.QuotaEndpointVariable] = server.BaseUri.ToString(),
         };
         Retry = new RetryPolicy
         {
