@@ -77,7 +77,8 @@ public sealed class ContainerModeTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--image-archive", archive, "--mode", "container");
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("local-run: mode: container (podman), because --mode container", result.Output);
+        Assert.Contains("local-run: mode: container (podman)\n", result.Output);
+        Assert.DoesNotContain("because --mode", result.Output);
         var job = RunAssertions.Job(_cli, result.Output);
         var trials = job.TuningJob!.Trials!.OrderBy(t => t.Id).ToList();
         Assert.Equal(["SUCCEEDED", "SUCCEEDED", "INFEASIBLE"], trials.Select(t => t.State));

@@ -305,7 +305,7 @@ public sealed class ProcessModeTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--seed", "7");
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("ALGORITHM_UNSPECIFIED (seed 7)", result.Output);
+        Assert.Contains("Default search (Gaussian-process Bayesian optimisation) (seed 7)", result.Output);
         var trials = RunAssertions.Job(_cli, result.Output).TuningJob!.Trials!;
         Assert.Equal(6, trials.Count);
         Assert.All(trials, t =>

@@ -36,13 +36,17 @@ public sealed record TrialProgress(int Succeeded, int Running, int Failed, int M
 /// </summary>
 public sealed class TrialReport
 {
-    private TrialReport(string metricId, string goal, IReadOnlyList<TrialRow> rows, TrialProgress counts)
+    private TrialReport(string metricId, string goal, IReadOnlyList<TrialRow> rows, TrialProgress counts, bool ended)
     {
+        Ended = ended;
         MetricId = metricId;
         Goal = goal;
         Rows = rows;
         Counts = counts;
     }
+
+    /// <summary>Whether the job has ended: then no best trial is "yet" to come.</summary>
+    public bool Ended { get; }
 
     /// <summary>The study's (first) metric.</summary>
     public string MetricId { get; }
@@ -100,13 +104,13 @@ public sealed class TrialReport
 
         var rows = trials.Select((t, i) => new TrialRow(
             t.Id ?? "?",
-            t.State ?? "STATE_UNSPECIFIED",
+            IsStoppedWithTheJob(t) ? "STOPPED" : t.State ?? "STATE_UNSPECIFIED",
             (t.Parameters ?? []).Select(p => new KeyValuePair<string, string>(p.ParameterId, FormatValue(p.Value))).ToList(),
             values[i],
             Duration(t),
             i == bestIndex,
             NoteFor(t, values[i], metricId))).ToList();
-        return new TrialReport(metricId, goal, rows, Progress(job));
+        return new TrialReport(metricId, goal, rows, Progress(job), JobStates.IsTerminal(job.State));
     }
 
     /// <summary>
@@ -135,7 +139,7 @@ public sealed class TrialReport
     /// <summary>The best trial in one line: <c>Best trial: 5 (accuracy = 0.97, goal MAXIMIZE)</c>, or why there is none.</summary>
     public string DescribeBest() => Best is { } best
         ? $"Best trial: {best.Id} ({MetricId} = {FormatNumber(best.MetricValue)}, goal {Goal})"
-        : $"Best trial: none yet (no succeeded trial reported '{MetricId}')";
+        : $"Best trial: none{(Ended ? "" : " yet")} (no succeeded trial reported '{MetricId}')";
 
     /// <summary>The whole text: the table, the trial counts and the best trial.</summary>
     public string Format() =>
@@ -159,8 +163,19 @@ public sealed class TrialReport
     private static TimeSpan? Duration(Trial trial) =>
         VertexJob.ParseTime(trial.StartTime) is { } start && VertexJob.ParseTime(trial.EndTime) is { } end && end >= start ? end - start : null;
 
+    /// <summary>
+    /// A trial the local runner stopped because its job ended (cancelled, or failed through other
+    /// trials) is recorded INFEASIBLE, as Vertex would, but did nothing wrong: shown as STOPPED.
+    /// </summary>
+    private static bool IsStoppedWithTheJob(Trial trial) =>
+        trial.State == "INFEASIBLE" && trial.InfeasibleReason?.StartsWith(StoppedWithTheJobPrefix, StringComparison.Ordinal) == true;
+
+    /// <summary>How the local runner's reason for such a trial starts.</summary>
+    public const string StoppedWithTheJobPrefix = "Stopped: the job ";
+
     private static string NoteFor(Trial trial, double? value, string metricId) => trial.State switch
     {
+        "INFEASIBLE" when IsStoppedWithTheJob(trial) => $"stopped: {trial.InfeasibleReason!["Stopped: ".Length..].TrimEnd('.')}",
         "INFEASIBLE" when !string.IsNullOrWhiteSpace(trial.InfeasibleReason) => $"infeasible: {trial.InfeasibleReason}",
         "INFEASIBLE" => $"infeasible: the trial failed or never reported '{metricId}' (HyperTune.Report)",
         "SUCCEEDED" when trial.StoppedEarlyAtStep is { } step => string.Create(CultureInfo.InvariantCulture, $"stopped early at step {step}"),

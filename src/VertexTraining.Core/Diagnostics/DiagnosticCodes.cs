@@ -161,6 +161,9 @@ public static class DiagnosticCodes
     /// <summary>The base image cannot be had from its registry, so no container can be built (raised by the targets).</summary>
     public const string BaseImageUnavailable = "VTX2070";
 
+    /// <summary>Another SubmitTraining of the same project is running: two would overwrite each other's publish output.</summary>
+    public const string ProjectRunInProgress = "VTX2071";
+
     /// <summary>dotnet-vertex submit failed without printing its own diagnostic (raised by the targets).</summary>
     public const string SubmitFailed = "VTX4000";
 

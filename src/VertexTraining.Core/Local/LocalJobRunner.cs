@@ -64,7 +64,9 @@ public static class LocalJobRunner
             var layout = ClusterLayout.Create(spec);
             var choice = await ModeSelector.ChooseAsync(options, locator, cancel.Token).ConfigureAwait(false);
             (mode, modeReason) = (choice.Mode, choice.Reason);
-            run.Info($"mode: {(mode == ExecutionMode.Container ? $"container ({choice.Engine!.Name})" : "process")}, because {modeReason}");
+            // An explicit mode (--mode, or the build's choice, which the build already explained) needs no reason.
+            var modeName = mode == ExecutionMode.Container ? $"container ({choice.Engine!.Name})" : "process";
+            run.Info(options.Mode == ExecutionMode.Auto ? $"mode: {modeName}, because {modeReason}" : $"mode: {modeName}");
             foreach (var note in CloudOnlyFields.Notes(spec))
             {
                 run.Info(note);

@@ -73,7 +73,7 @@ internal sealed class TuningRun
         var timeout = Configuration.DurationParser.FromProtoJson(_job.TrialJobSpec?.Scheduling?.Timeout);
         var stoppingRule = EarlyStoppingRules.FromStudy(study, goal);
         _output.Info(string.Create(CultureInfo.InvariantCulture,
-            $"tuning: up to {maxTrials} trials, {parallel} at a time, {algorithm.Name} (seed {_seed}), metric '{metric.MetricId}' ({(goal == MetricGoal.Maximize ? "maximize" : "minimize")}, {(best ? "best" : "last")} measurement), {(maxFailed > 0 ? $"fail after {maxFailed} failed trials" : "fail when more than half of the finished trials failed")}{(stoppingRule is null ? "" : $", early stopping {stoppingRule.Name}")}"));
+            $"tuning: up to {maxTrials} trials, {parallel} at a time, {SearchAlgorithms.Describe(algorithm.Name)} (seed {_seed}), metric '{metric.MetricId}' ({(goal == MetricGoal.Maximize ? "maximize" : "minimize")}, {(best ? "best" : "last")} measurement), {(maxFailed > 0 ? $"fail after {maxFailed} failed trials" : "fail when more than half of the finished trials failed")}{(stoppingRule is null ? "" : $", early stopping {stoppingRule.Name}")}"));
 
         using var stopTrials = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var finished = new List<Observation>();
@@ -122,7 +122,7 @@ internal sealed class TuningRun
                 if (assignment is null)
                 {
                     exhausted = true;
-                    _output.Info($"tuning: {algorithm.Name} has no more parameters to try after {startedCount} trials");
+                    _output.Info($"tuning: {SearchAlgorithms.Describe(algorithm.Name)} has no more parameters to try after {startedCount} trials");
                     break;
                 }
 

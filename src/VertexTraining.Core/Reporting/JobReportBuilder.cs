@@ -85,7 +85,7 @@ public static class JobReportBuilder
         {
             var metric = study.Metrics?.FirstOrDefault();
             facts.Add(new ReportFact("Study", string.Create(CultureInfo.InvariantCulture,
-                $"{metric?.MetricId} ({metric?.Goal}), {study.Algorithm ?? "ALGORITHM_UNSPECIFIED"}, {study.MeasurementSelectionType ?? "LAST_MEASUREMENT"}; up to {tuning.MaxTrialCount} trials, {tuning.ParallelTrialCount ?? 1} at a time, {tuning.MaxFailedTrialCount ?? 0} failures allowed")));
+                $"{metric?.MetricId} ({metric?.Goal}), {Local.Search.SearchAlgorithms.Describe(study.Algorithm)}, {study.MeasurementSelectionType ?? "LAST_MEASUREMENT"}; up to {tuning.MaxTrialCount} trials, {tuning.ParallelTrialCount ?? 1} at a time, {tuning.MaxFailedTrialCount ?? 0} failures allowed")));
         }
 
         facts.AddRange(where);

@@ -26,6 +26,17 @@ public enum MetricGoal
 /// <summary>Creates the algorithm a StudySpec names.</summary>
 public static class SearchAlgorithms
 {
+    /// <summary>
+    /// What users call an algorithm (VertexSearchAlgorithm's Default, Grid, Random), not the API enum:
+    /// ALGORITHM_UNSPECIFIED reads like a mistake when it is the default Gaussian-process search.
+    /// </summary>
+    public static string Describe(string? algorithm) => algorithm switch
+    {
+        "GRID_SEARCH" => "Grid search",
+        "RANDOM_SEARCH" => "Random search",
+        _ => "Default search (Gaussian-process Bayesian optimisation)",
+    };
+
     /// <summary>The study's algorithm: GRID_SEARCH, RANDOM_SEARCH, or the default model-based search for anything else.</summary>
     /// <param name="algorithm">StudySpec.algorithm; null or ALGORITHM_UNSPECIFIED means the default.</param>
     /// <param name="space">The parameters.</param>
