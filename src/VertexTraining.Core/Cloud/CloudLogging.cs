@@ -51,7 +51,7 @@ public sealed class MonitoredResource
 /// <summary>One page of <c>entries:list</c>.</summary>
 public sealed record LogEntryPage(IReadOnlyList<LogEntry> Entries, string? NextPageToken);
 
-/// <summary>The Cloud Logging v2 <c>entries:list</c> call (VERTEX_API.md §8), retried like every read.</summary>
+/// <summary>The Cloud Logging v2 <c>entries:list</c> call (cloud.google.com/logging/docs/reference/v2/rest/v2/entries/list), retried like every read.</summary>
 public sealed class CloudLoggingClient
 {
     private readonly CloudHttpClient _http;

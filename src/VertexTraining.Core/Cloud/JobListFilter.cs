@@ -5,7 +5,7 @@ using VertexTraining.Core.Diagnostics;
 namespace VertexTraining.Core.Cloud;
 
 /// <summary>
-/// Builds the list filter expression (VERTEX_API.md §1) from the CLI's options: state, labels,
+/// Builds the list filter expression (cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.customJobs/list, "filter") from the CLI's options: state, labels,
 /// display name, plus any raw expression, joined with AND.
 /// </summary>
 public sealed class JobListFilter

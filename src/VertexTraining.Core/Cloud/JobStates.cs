@@ -19,7 +19,7 @@ public enum JobOutcome
     Other,
 }
 
-/// <summary>The JobState enum of the v1 API (VERTEX_API.md §3) and what each value means to a follower.</summary>
+/// <summary>The JobState enum of the v1 API (cloud.google.com/vertex-ai/docs/reference/rest/v1/JobState) and what each value means to a follower.</summary>
 public static class JobStates
 {
     public const string Prefix = "JOB_STATE_";

@@ -47,7 +47,7 @@ public static class VertexEndpoints
     }
 }
 
-/// <summary>Links into the Google Cloud console (VERTEX_API.md §8).</summary>
+/// <summary>Links into the Google Cloud console (the form python-aiplatform's jobs.py _dashboard_uri builds).</summary>
 public static class ConsoleUrls
 {
     /// <summary>The job's page, the link python-aiplatform prints for both job kinds.</summary>

@@ -57,7 +57,7 @@ public sealed class VertexJobClient
     /// <param name="project">Project id or number.</param>
     /// <param name="location">Region.</param>
     /// <param name="kind">Which collection.</param>
-    /// <param name="filter">The list filter (VERTEX_API.md §1), or null.</param>
+    /// <param name="filter">The list filter (cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.customJobs/list), or null.</param>
     /// <param name="pageSize">Page size, or null for the service default.</param>
     /// <param name="pageToken">The previous page's token, or null for the first page.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -2,7 +2,7 @@ namespace VertexTraining.Core.Cloud;
 
 /// <summary>
 /// What to tell the user, once, about a job that stays QUEUED or PENDING: Vertex does not say why a job waits,
-/// and the usual reasons (VERTEX_API.md §10: "a job stays JOB_STATE_QUEUED while the project lacks custom-training
+/// and the usual reasons (docs/quotas.md, with its sources: "a job stays JOB_STATE_QUEUED while the project lacks custom-training
 /// quota"; no capacity for the machine in the region) each have a known way out.
 /// </summary>
 public static class WaitingJobAdvice

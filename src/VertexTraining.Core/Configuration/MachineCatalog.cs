@@ -1,7 +1,7 @@
 namespace VertexTraining.Core.Configuration;
 
 /// <summary>
-/// Which accelerator fits which machine type, and in what counts (VERTEX_API.md §7, from Google's
+/// Which accelerator fits which machine type, and in what counts (cloud.google.com/vertex-ai/docs/training/configure-compute, GPU table; from Google's
 /// "Configure compute resources for custom training" table). Checked before anything is built,
 /// because Vertex only rejects a wrong shape after the image has been pushed.
 /// </summary>

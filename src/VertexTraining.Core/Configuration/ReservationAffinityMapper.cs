@@ -7,7 +7,7 @@ namespace VertexTraining.Core.Configuration;
 /// <summary>
 /// machineSpec.reservationAffinity from VertexReservationAffinity (None, Any, Specific) and VertexReservation, or a
 /// pool's ReservationAffinity and Reservation metadata. Specific names one Compute Engine reservation by its full
-/// resource name under the key <c>compute.googleapis.com/reservation-name</c> (VERTEX_API.md §2 MachineSpec).
+/// resource name under the key <c>compute.googleapis.com/reservation-name</c> (cloud.google.com/vertex-ai/docs/reference/rest/v1/MachineSpec#reservationaffinity).
 /// </summary>
 internal static partial class ReservationAffinityMapper
 {

@@ -1,6 +1,6 @@
 namespace VertexTraining.Core.Configuration;
 
-/// <summary>The public MSBuild property names (PRODUCT.md). Exact spelling matters: users type them.</summary>
+/// <summary>The public MSBuild property names (the README's property table). Exact spelling matters: users type them.</summary>
 public static class VertexProperty
 {
     public const string Project = "VertexProject";

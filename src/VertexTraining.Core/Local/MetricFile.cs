@@ -7,7 +7,7 @@ using VertexTraining.Core.Local.Search;
 namespace VertexTraining.Core.Local;
 
 /// <summary>
-/// Reads a trial's metric file in the cloudml-hypertune format (VERTEX_API.md §6): one JSON object per line with
+/// Reads a trial's metric file in the cloudml-hypertune format (github.com/GoogleCloudPlatform/cloudml-hypertune, hypertune/hypertune.py): one JSON object per line with
 /// the metric tag's value as a string (<c>"0.93"</c>), <c>global_step</c> as a string and <c>timestamp</c> in seconds.
 /// </summary>
 public static class MetricFile
