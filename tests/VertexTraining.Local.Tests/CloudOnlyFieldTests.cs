@@ -12,13 +12,15 @@ public sealed class CloudOnlyFieldTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task Experiments_psc_and_reservations_are_named_as_not_honoured_and_the_job_runs()
+    public async Task Experiments_psc_reservations_nfs_and_partitions_are_named_as_not_honoured_and_the_job_runs()
     {
         var emptyPath = _temp.Combine("empty-path");
         Directory.CreateDirectory(emptyPath);
         var cli = new Cli(_temp.Combine("index"), emptyPath);
         var pool = JobDocs.Pool(1, "--probe=info");
         pool.MachineSpec!.ReservationAffinity = new ReservationAffinity { ReservationAffinityType = "ANY_RESERVATION" };
+        pool.MachineSpec.GpuPartitionSize = "1g.10gb";
+        pool.NfsMounts = [new NfsMount { Server = "10.0.0.2", Path = "/exports/data", MountPoint = "datasets" }];
         var spec = JobDocs.Spec(pool);
         spec.Experiment = "projects/p/locations/us-central1/metadataStores/default/contexts/moons";
         spec.ExperimentRun = spec.Experiment + "-r1";
@@ -31,5 +33,7 @@ public sealed class CloudOnlyFieldTests : IDisposable
         Assert.Contains("not recorded locally: experiment projects/p/locations/us-central1/metadataStores/default/contexts/moons, run projects/p/locations/us-central1/metadataStores/default/contexts/moons-r1", result.Output);
         Assert.Contains("not attached locally: PSC network attachment my-attachment", result.Output);
         Assert.Contains("no reservation locally: workerpool0 ANY_RESERVATION", result.Output);
+        Assert.Contains("not mounted locally: NFS 10.0.0.2:/exports/data at /mnt/nfs/datasets", result.Output);
+        Assert.Contains("not applied locally: GPU partition size and TPU topology", result.Output);
     }
 }

@@ -24,6 +24,9 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
     /// <summary>@(VertexEnvironmentVariable).</summary>
     public ITaskItem[] EnvironmentVariables { get; set; } = [];
 
+    /// <summary>@(VertexNfsMount).</summary>
+    public ITaskItem[] NfsMounts { get; set; } = [];
+
     /// <summary>@(VertexLabel).</summary>
     public ITaskItem[] Labels { get; set; } = [];
 
@@ -60,6 +63,7 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
 
         AddItems(inputs, VertexItem.EnvironmentVariable, EnvironmentVariables);
         AddItems(inputs, VertexItem.Label, Labels);
+        AddItems(inputs, VertexItem.NfsMount, NfsMounts);
         AddItems(inputs, VertexItem.WorkerPool, WorkerPools);
         AddItems(inputs, VertexItem.Metric, Metrics);
         AddItems(inputs, VertexItem.Hyperparameter, Hyperparameters);

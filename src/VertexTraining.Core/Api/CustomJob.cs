@@ -59,6 +59,14 @@ public sealed class WorkerPoolSpec
     public long? ReplicaCount { get; set; }
 
     public DiskSpec? DiskSpec { get; set; }
+    public List<NfsMount>? NfsMounts { get; set; }
+}
+
+public sealed class NfsMount
+{
+    public string? Server { get; set; }
+    public string? Path { get; set; }
+    public string? MountPoint { get; set; }
 }
 
 public sealed class ContainerSpec
@@ -81,6 +89,8 @@ public sealed class MachineSpec
     public string? AcceleratorType { get; set; }
     public int? AcceleratorCount { get; set; }
     public ReservationAffinity? ReservationAffinity { get; set; }
+    public string? GpuPartitionSize { get; set; }
+    public string? TpuTopology { get; set; }
 }
 
 public sealed class DiskSpec

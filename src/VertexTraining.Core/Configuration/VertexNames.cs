@@ -53,6 +53,8 @@ public static class VertexProperty
     public const string PscNetworkAttachment = "VertexPscNetworkAttachment";
     public const string ReservationAffinity = "VertexReservationAffinity";
     public const string Reservation = "VertexReservation";
+    public const string GpuPartitionSize = "VertexGpuPartitionSize";
+    public const string TpuTopology = "VertexTpuTopology";
 
     /// <summary>Not in the job document, but validated with it: where the image is pushed.</summary>
     public const string ContainerRegistry = "ContainerRegistry";
@@ -63,6 +65,7 @@ public static class VertexItem
 {
     public const string Arg = "VertexArg";
     public const string EnvironmentVariable = "VertexEnvironmentVariable";
+    public const string NfsMount = "VertexNfsMount";
     public const string Label = "VertexLabel";
     public const string WorkerPool = "VertexWorkerPool";
     public const string Metric = "VertexMetric";

@@ -27,6 +27,15 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
         var pools = inputs.GetItems(VertexItem.WorkerPool);
         var specs = pools.Count == 0 ? MapDefaultShape(imageUri, env, args) : MapDeclaredPools(pools, imageUri, env, args);
         AddPoolEnvironment(specs);
+        if (NfsMountMapper.Read(inputs, read.Diagnostics) is { } mounts)
+        {
+            // Every replica of every pool sees the same shares, as every pool gets the same args.
+            foreach (var spec in specs.Where(s => s.ContainerSpec is not null))
+            {
+                spec.NfsMounts = mounts;
+            }
+        }
+
         return specs;
     }
 
@@ -169,7 +178,9 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
         var accelerator = ReadAccelerator(subject, pool, machineType, Pick);
         var disk = ReadDisk(subject, pool, Pick);
         var reservation = ReservationAffinityMapper.Read(pool is null ? null : subject, Pick, read.Diagnostics);
-        return new Shape(new MachineSpec { MachineType = machineType, AcceleratorType = accelerator.Type, AcceleratorCount = accelerator.Count, ReservationAffinity = reservation }, disk);
+        var machine = new MachineSpec { MachineType = machineType, AcceleratorType = accelerator.Type, AcceleratorCount = accelerator.Count, ReservationAffinity = reservation };
+        (machine.GpuPartitionSize, machine.TpuTopology) = PartitionMapper.Read(pool is null ? null : subject, Pick, machine, read.Diagnostics);
+        return new Shape(machine, disk);
     }
 
     private (string? Type, int? Count) ReadAccelerator(string subject, ConfigItem? pool, string machineType, Func<string, string, string?> pick)
@@ -260,6 +271,8 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
                 AcceleratorType = shape.Machine.AcceleratorType,
                 AcceleratorCount = shape.Machine.AcceleratorCount,
                 ReservationAffinity = shape.Machine.ReservationAffinity,
+                GpuPartitionSize = shape.Machine.GpuPartitionSize,
+                TpuTopology = shape.Machine.TpuTopology,
             },
             ReplicaCount = replicas,
             DiskSpec = shape.Disk,

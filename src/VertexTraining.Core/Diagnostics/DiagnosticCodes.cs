@@ -58,6 +58,15 @@ public static class DiagnosticCodes
     /// <summary>A VertexEnvironmentVariable's WorkerPool is not a pool name, or names a pool the job does not run.</summary>
     public const string InvalidEnvironmentVariablePool = "VTX1178";
 
+    /// <summary>VertexGpuPartitionSize (or a pool's GpuPartitionSize) is not a MIG profile, or not on one NVIDIA GPU.</summary>
+    public const string InvalidGpuPartitionSize = "VTX1179";
+
+    /// <summary>VertexTpuTopology (or a pool's TpuTopology) is not AxB[xC], or not on a TPU machine type.</summary>
+    public const string InvalidTpuTopology = "VTX1180";
+
+    /// <summary>A VertexNfsMount has a bad mount point, lacks Server or an absolute Path, or repeats a mount point.</summary>
+    public const string InvalidNfsMount = "VTX1181";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 
