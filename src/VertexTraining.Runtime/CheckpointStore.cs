@@ -14,8 +14,8 @@ namespace VertexTraining.Runtime;
 /// <remarks>
 /// <para>
 /// Layout (docs/checkpoints.md): each save writes into its own staging folder <c>.saving-step-N-ID/</c>, then
-/// adds <c>.checkpoint-manifest.json</c> (every file's path, size and SHA-256), renames the folder to
-/// <c>step-N-ID/</c> and, last, writes <c>.checkpoint-complete</c> holding the manifest's SHA-256. A checkpoint
+/// adds <c>.checkpoint-manifest.json</c> (every file's path, size and XXH128 hash), renames the folder to
+/// <c>step-N-ID/</c> and, last, writes <c>.checkpoint-complete</c> holding the manifest's XXH128 hash. A checkpoint
 /// counts only when that marker exists, matches the manifest, and every listed file matches the manifest.
 /// </para>
 /// <para>

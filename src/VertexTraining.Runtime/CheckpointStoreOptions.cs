@@ -21,7 +21,7 @@ public sealed record CheckpointStoreOptions
     public TimeSpan AbandonedSaveAge { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Whether <see cref="CheckpointStore.TryLoadLatest"/> checks every file's SHA-256 against the manifest
+    /// Whether <see cref="CheckpointStore.TryLoadLatest"/> checks every file's XXH128 hash against the manifest
     /// (default true). Without it, presence and sizes are still checked.
     /// </summary>
     public bool VerifyContents { get; init; } = true;

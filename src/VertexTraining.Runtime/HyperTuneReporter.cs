@@ -114,7 +114,8 @@ public sealed class HyperTuneReporter
     /// <exception cref="IOException">The metrics file or its directory cannot be written.</exception>
     public void Report(string metricTag, double value, long? step = null, string? checkpointPath = null)
     {
-        var line = FormatRecord(metricTag, value, step, checkpointPath, _clock(), TrialId);
+        var tag = string.IsNullOrEmpty(metricTag) ? DefaultMetricTag : metricTag;
+        var line = FormatRecord(tag, value, step, checkpointPath, _clock(), TrialId);
         HyperparameterReads.ReportOnce(Console.Error); // by now the app has read the hyperparameters it uses
         lock (_gate)
         {
@@ -126,7 +127,6 @@ public sealed class HyperTuneReporter
             _records.Enqueue(line);
             WriteFile();
 
-            var tag = string.IsNullOrEmpty(metricTag) ? DefaultMetricTag : metricTag;
             var earlier = _reportsPerTag.GetValueOrDefault(tag);
             _reportsPerTag[tag] = earlier + 1;
             WriteCurvePoint(tag, value, step ?? earlier);

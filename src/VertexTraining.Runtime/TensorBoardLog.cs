@@ -14,7 +14,7 @@ namespace VertexTraining.Runtime;
 public static class TensorBoardLog
 {
     /// <summary>The variable Vertex (and the local runner) sets to the TensorBoard log directory.</summary>
-    public const string LogDirVariable = "AIP_TENSORBOARD_LOG_DIR";
+    public const string LogDirVariable = TrainingEnvironment.TensorBoardLogDirVariable;
 
     private static readonly Lazy<TensorBoardEventWriter?> DefaultWriter = new(FromEnvironment);
     private static int _warnedUnset;

@@ -68,7 +68,7 @@ public sealed class TrainingEnvironment
     private const string MasterPortVariable = "MASTER_PORT";
     private const string WorldSizeVariable = "WORLD_SIZE";
     private const string RankVariable = "RANK";
-    private const string TensorBoardLogDirVariable = "AIP_TENSORBOARD_LOG_DIR";
+    internal const string TensorBoardLogDirVariable = "AIP_TENSORBOARD_LOG_DIR";
     private const string JobIdVariable = "CLOUD_ML_JOB_ID";
     private const string ProjectIdVariable = "CLOUD_ML_PROJECT_ID";
     private const string TrialIdVariable = "CLOUD_ML_TRIAL_ID";

@@ -36,7 +36,7 @@ public sealed class CheckVertexNativeCompatibility : Microsoft.Build.Utilities.T
 
         var diagnostics = new DiagnosticBag();
         var report = NativeCompatibilityCheck.Run(PublishDirectory, nativeBase, diagnostics);
-        var ok = Log.LogDiagnostics(diagnostics.Items, string.IsNullOrEmpty(ProjectFile) ? BuildEngine.ProjectFileOfTaskNode : ProjectFile);
+        var ok = Log.LogDiagnostics(diagnostics.Items, BuildEngine.DiagnosticFile(ProjectFile));
         Log.LogMessage(MessageImportance.High, "VertexTraining: native compatibility: {0} ELF files checked against {1}: {2}",
             report.Libraries.Count, nativeBase.Name, ok ? "they load" : "see the errors above");
         if (report.NotChecked.Count > 0)

@@ -31,7 +31,7 @@ public sealed class LockVertexProject : Microsoft.Build.Utilities.Task
         {
             return Log.LogDiagnostics([new VertexDiagnostic(DiagnosticCodes.ProjectRunInProgress, "SubmitTraining",
                 $"Another SubmitTraining of this project is running ({holder}); two at once in one project folder overwrite each other's publish output. Wait for it to end, or run the second from a copy of the project.")],
-                ProjectFile ?? BuildEngine.ProjectFileOfTaskNode);
+                BuildEngine.DiagnosticFile(ProjectFile));
         }
 
         BuildEngine4.RegisterTaskObject(key, held, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);

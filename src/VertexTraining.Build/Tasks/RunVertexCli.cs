@@ -94,8 +94,9 @@ public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICanc
             return;
         }
 
-        var match = OwnDiagnostic().Match(line);
-        if (!mayBeDiagnostic || !match.Success)
+        // stdout carries the whole training output: it is never matched, as it can never be a diagnostic.
+        var match = mayBeDiagnostic ? OwnDiagnostic().Match(line) : Match.Empty;
+        if (!match.Success)
         {
             Log.LogMessage(MessageImportance.High, "{0}", line);
         }

@@ -74,7 +74,7 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
     protected bool Report(IEnumerable<VertexDiagnostic> diagnostics) => Log.LogDiagnostics(diagnostics, DiagnosticFile);
 
     /// <summary>Where diagnostics are reported: the user's project when known.</summary>
-    protected string DiagnosticFile => string.IsNullOrEmpty(ProjectFile) ? BuildEngine.ProjectFileOfTaskNode : ProjectFile;
+    protected string DiagnosticFile => BuildEngine.DiagnosticFile(ProjectFile);
 
     private static void AddItems(JobInputs inputs, string itemType, ITaskItem[] items)
     {

@@ -79,6 +79,14 @@ internal static class LocalRunCommand
             var requestPath = parse.GetValue(request);
             if (requestPath is null)
             {
+                if (parse.GetValue(json))
+                {
+                    // The build prints the run as it goes; its record is read afterwards (status --json).
+                    context.Err.WriteLine(new VertexDiagnostic(DiagnosticCodes.InvalidCommandLine, "local-run",
+                        "--json needs --request; for a PROJECT, run it and then 'dotnet vertex status local/<id> --json' (the id is printed by the run).").ToCanonicalString());
+                    return ExitCodes.BadConfiguration;
+                }
+
                 // The targets write the request and call back with --request; a chosen mode travels as their property.
                 List<string> properties = [.. parse.GetValue(property) ?? [], "VertexTarget=Local"];
                 if (parse.GetValue(mode) is "container" or "process")
@@ -123,15 +131,7 @@ internal static class LocalRunCommand
                     properties.Add($"VertexTuningWarmStart={string.Join("%3B", earlier)}");
                 }
 
-                if (parse.GetValue(json))
-                {
-                    // The build prints the run as it goes; its record is read afterwards (status --json).
-                    context.Err.WriteLine(new VertexDiagnostic(DiagnosticCodes.InvalidCommandLine, "local-run",
-                        "--json needs --request; for a PROJECT, run it and then 'dotnet vertex status local/<id> --json' (the id is printed by the run).").ToCanonicalString());
-                    return ExitCodes.BadConfiguration;
-                }
-
-                return await PublishRunner.RunAsync(context, parse.GetValue(project), properties, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+                return await PublishRunner.RunAsync(context, parse.GetValue(project), properties, json: false, cancellationToken).ConfigureAwait(false);
             }
 
             var options = new LocalRunSettings(
@@ -261,6 +261,7 @@ internal static class LocalRunCommand
         CliContext context, IReadOnlyList<string> references, CancellationToken cancellationToken)
     {
         var studies = new Dictionary<string, Core.Api.HyperparameterTuningJob>(StringComparer.Ordinal);
+        var sessions = new Dictionary<string, CloudSession>(StringComparer.Ordinal); // one token per region, not per study
         foreach (var reference in references.Where(r => !LocalJobName.IsLocal(r)))
         {
             if (!JobName.TryParse(reference, out var name) || name.Kind != JobKind.HyperparameterTuningJob)
@@ -268,7 +269,11 @@ internal static class LocalRunCommand
                 continue; // the runner refuses it with what it takes (VTX5053)
             }
 
-            var session = await CloudSession.CreateAsync(context, name.Location, null, verbose: false, cancellationToken).ConfigureAwait(false);
+            if (!sessions.TryGetValue(name.Location, out var session))
+            {
+                sessions[name.Location] = session = await CloudSession.CreateAsync(context, name.Location, null, verbose: false, cancellationToken).ConfigureAwait(false);
+            }
+
             var job = await session.Jobs.GetAsync(name, cancellationToken).ConfigureAwait(false);
             if (job.TuningJob is { } tuning)
             {

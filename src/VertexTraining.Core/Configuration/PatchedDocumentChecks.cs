@@ -13,7 +13,7 @@ namespace VertexTraining.Core.Configuration;
 internal static class PatchedDocumentChecks
 {
     private static readonly string[] Strategies = ["STRATEGY_UNSPECIFIED", "ON_DEMAND", "LOW_COST", "STANDARD", "SPOT", "FLEX_START"];
-    private static readonly string[] BootDiskTypes = ["pd-ssd", "pd-standard", "hyperdisk-balanced"];
+    private static readonly string[] BootDiskTypes = WorkerPoolMapper.BootDiskTypes;
 
     public static void Run(JsonObject document, string patchFile, DiagnosticBag bag)
     {

@@ -52,21 +52,20 @@ public static class TargetSettings
                 $"A Cloud job needs somewhere to push its image: set {VertexProperty.ArtifactRepository} to an Artifact Registry Docker repository id (or set ContainerRegistry and ContainerRepository yourself).");
         }
 
-        if (inputs.Get(VertexProperty.ApiEndpoint) is { } endpoint
-            && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
+        void CheckEndpoint(string property, string example)
         {
-            bag.Error(DiagnosticCodes.InvalidApiEndpoint, VertexProperty.ApiEndpoint,
-                $"{VertexProperty.ApiEndpoint} is '{endpoint}'; expected an absolute https:// URL such as https://us-central1-aiplatform.googleapis.com.");
+            if (inputs.Get(property) is { } endpoint
+                && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
+            {
+                bag.Error(DiagnosticCodes.InvalidApiEndpoint, property, $"{property} is '{endpoint}'; expected an absolute https:// URL such as {example}.");
+            }
         }
+
+        CheckEndpoint(VertexProperty.ApiEndpoint, "https://us-central1-aiplatform.googleapis.com");
 
         read.Bool(inputs.Get(VertexProperty.Wait), VertexProperty.Wait);
         read.Bool(inputs.Get(VertexProperty.DryRun), VertexProperty.DryRun);
         read.Bool(inputs.Get(VertexProperty.QuotaCheck), VertexProperty.QuotaCheck);
-        if (inputs.Get(VertexProperty.QuotaEndpoint) is { } quotaEndpoint
-            && (!Uri.TryCreate(quotaEndpoint, UriKind.Absolute, out var quotaUri) || quotaUri.Scheme is not ("https" or "http")))
-        {
-            bag.Error(DiagnosticCodes.InvalidApiEndpoint, VertexProperty.QuotaEndpoint,
-                $"{VertexProperty.QuotaEndpoint} is '{quotaEndpoint}'; expected an absolute https:// URL such as https://cloudquotas.googleapis.com.");
-        }
+        CheckEndpoint(VertexProperty.QuotaEndpoint, "https://cloudquotas.googleapis.com");
     }
 }

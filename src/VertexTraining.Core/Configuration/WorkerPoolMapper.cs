@@ -18,6 +18,9 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
     public const string AcceleratorTypeVariable = "VERTEX_ACCELERATOR_TYPE";
 
     private const int MaxEnvironmentVariables = 100;
+
+    /// <summary>The boot disk types a pool may ask for; the patched-document checks use the same list.</summary>
+    internal static readonly string[] BootDiskTypes = ["pd-ssd", "pd-standard", "hyperdisk-balanced"];
     private const int MaxTotalArgumentLength = 100_000;
 
     public List<WorkerPoolSpec> Map(string imageUri)
@@ -241,7 +244,7 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
         var typeSubject = pool is null ? VertexProperty.BootDiskType : $"{subject} BootDiskType";
         var size = read.Int(pick("BootDiskSizeGb", VertexProperty.BootDiskSizeGb), sizeSubject, 100, 64_000, DiagnosticCodes.InvalidBootDiskSize, "(GB)");
         var type = read.OneOf(pick("BootDiskType", VertexProperty.BootDiskType), typeSubject, DiagnosticCodes.InvalidBootDiskType,
-            "pd-ssd", "pd-standard", "hyperdisk-balanced");
+            BootDiskTypes);
         return size is null && type is null ? null : new DiskSpec { BootDiskType = type, BootDiskSizeGb = size };
     }
 

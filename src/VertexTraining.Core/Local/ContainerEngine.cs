@@ -141,7 +141,7 @@ public sealed class ContainerEngine
         if (LocalName(reference) is { } name)
         {
             await ToolCommand.RunAsync(Executable, ["tag", image, name], ProbeTimeout, cancellationToken).ConfigureAwait(false);
-            await RemoveSupersededAsync(reference, image, cancellationToken).ConfigureAwait(false);
+            await RemoveSupersededAsync(name[..^":latest".Length], image, cancellationToken).ConfigureAwait(false);
         }
 
         return image;
@@ -153,10 +153,8 @@ public sealed class ContainerEngine
     /// and would pile up one per changed build. Only untagged images are removed, without force, so
     /// one a container still uses stays; layers the new image shares (the base) stay in the store.
     /// </summary>
-    private async Task RemoveSupersededAsync(string reference, string current, CancellationToken cancellationToken)
+    private async Task RemoveSupersededAsync(string repository, string current, CancellationToken cancellationToken)
     {
-        var slash = reference.IndexOf('/', StringComparison.Ordinal);
-        var repository = reference[(slash + 1)..].Split('@')[0];
         var currentId = await ToolCommand.RunAsync(Executable, ["image", "inspect", "--format", "{{.Id}}", current], ProbeTimeout, cancellationToken).ConfigureAwait(false);
         var keep = ShortId(currentId.StandardOutput.Trim());
         if (!currentId.Succeeded || keep.Length == 0)

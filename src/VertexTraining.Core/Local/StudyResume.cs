@@ -14,7 +14,6 @@ namespace VertexTraining.Core.Local;
 internal sealed record StudyResume(string JobId, RunFolder Folder, HyperparameterTuningJob Saved, IReadOnlyList<Trial> Kept, IReadOnlyList<Trial> Rerun)
 {
     // TuningRun's words for trials it stopped because the job ended: they did not finish.
-    private const string StoppedByJobEnd = "Stopped: the job";
 
     /// <summary>The id the next new trial gets: after every id the study has used.</summary>
     public int LastTrialId => Saved.Trials!.Select(t => int.TryParse(t.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0).DefaultIfEmpty(0).Max();
@@ -68,7 +67,7 @@ internal sealed record StudyResume(string JobId, RunFolder Folder, Hyperparamete
     /// <summary>Whether a trial ran to an end of its own: succeeded, or failed or reported nothing (not stopped because the job ended).</summary>
     private static bool Finished(Trial trial) =>
         trial.State == LocalJobStates.TrialSucceeded
-        || (trial.State == LocalJobStates.TrialInfeasible && trial.InfeasibleReason?.StartsWith(StoppedByJobEnd, StringComparison.Ordinal) != true);
+        || (trial.State == LocalJobStates.TrialInfeasible && trial.InfeasibleReason?.StartsWith(Cloud.TrialReport.StoppedWithTheJobPrefix, StringComparison.Ordinal) != true);
 
     /// <summary>
     /// How the project's study differs from the saved one where it matters to measured trials: the metrics, the

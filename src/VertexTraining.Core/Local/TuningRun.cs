@@ -1,5 +1,6 @@
 using System.Globalization;
 using VertexTraining.Core.Api;
+using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Local.Search;
 using VertexTraining.Core.Local.Stopping;
@@ -149,18 +150,15 @@ internal sealed class TuningRun
                 var request = new ReplicaSetRequest(layout, _launcher, new ReplicaRunContext(_jobId, _folder, id, _options.PassGpus),
                     assignment.ToArguments(), timeout, _output, _options.StopGrace, _options.FinishGrace)
                     .WithRestarts(_job.TrialJobSpec?.Scheduling, _options, _folder);
-                var earlyStop = new CancellationTokenSource();
-                var trial = ReplicaSetRun.RunAsync(request with { EarlyStop = earlyStop.Token }, stopTrials.Token);
+                // A stop signal of its own only when a rule can condemn the trial.
+                var earlyStop = stoppingRule is null ? null : new CancellationTokenSource();
+                var trial = ReplicaSetRun.RunAsync(request with { EarlyStop = earlyStop?.Token ?? default }, stopTrials.Token);
                 running[trial] = (id, assignment, start);
-                if (stoppingRule is not null)
+                if (stoppingRule is not null && earlyStop is not null)
                 {
                     var watch = new TrialCurveWatch(PrimaryMetricFile(id), metric.MetricId, stoppingRule, completedCurves.Snapshot,
                         decision => _output.Info($"trial {id}: stopped early at step {decision.Step} ({stoppingRule.Name} rule): {decision.Reason}"));
                     watches[id] = (watch, watch.WatchAsync(trial, earlyStop), earlyStop);
-                }
-                else
-                {
-                    earlyStop.Dispose();
                 }
             }
 
@@ -185,7 +183,7 @@ internal sealed class TuningRun
             {
                 // Stopped because the job ended (cancelled, or failed through other trials).
                 Finish(trialId, LocalJobStates.TrialInfeasible, null, null,
-                    cancellationToken.IsCancellationRequested ? "Stopped: the job was cancelled." : "Stopped: the job failed.");
+                    TrialReport.StoppedWithTheJobPrefix + (cancellationToken.IsCancellationRequested ? "was cancelled." : "failed."));
                 continue;
             }
 

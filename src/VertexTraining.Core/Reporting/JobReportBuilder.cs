@@ -111,12 +111,13 @@ public static class JobReportBuilder
             .Select(p => new ReportParameter(p.ParameterId, p.ScaleType == "UNIT_LOG_SCALE", p.CategoricalValueSpec?.Values))
             .DistinctBy(p => p.Id)
             .ToList();
-        var values = (job.Trials ?? []).Where(t => t.Id is not null).ToDictionary(
-            t => t.Id!,
-            t => (IReadOnlyDictionary<string, object>)(t.Parameters ?? []).ToDictionary(p => p.ParameterId, p => ParameterValue(p.Value)));
+        var byId = (job.Trials ?? []).Where(t => t.Id is not null).ToDictionary(t => t.Id!);
+        var values = byId.ToDictionary(
+            t => t.Key,
+            t => (IReadOnlyDictionary<string, object>)(t.Value.Parameters ?? []).ToDictionary(p => p.ParameterId, p => ParameterValue(p.Value)));
         var curves = trials.Rows
-            .Select(row => (row.Id, Trial: job.Trials!.First(t => t.Id == row.Id)))
-            .Select(x => (x.Id, Points: (x.Trial.Measurements ?? [])
+            .Select(row => (row.Id, Measurements: byId.TryGetValue(row.Id, out var trial) ? trial.Measurements : null))
+            .Select(x => (x.Id, Points: (x.Measurements ?? [])
                 .Select(m => (Step: m.StepCount ?? 0, Value: m.Metrics?.FirstOrDefault(v => v.MetricId == trials.MetricId)?.Value))
                 .Where(p => p.Value is not null)
                 .ToList()))

@@ -43,7 +43,8 @@ public sealed class MedianStoppingRule(MetricGoal goal) : EarlyStoppingRule(goal
             : null;
     }
 
-    private static double Median(List<double> values)
+    /// <summary>The median of <paramref name="values"/> (sorted in place); shared with <see cref="StoppedTrialProjection"/>.</summary>
+    internal static double Median(List<double> values)
     {
         values.Sort();
         var middle = values.Count / 2;

@@ -26,14 +26,7 @@ public static class StoppedTrialProjection
             .Select(c => (Reached: c.Points.Where(p => p.Step > 0 && p.Step <= last.Step).MaxBy(p => p.Step), c))
             .Where(g => g.Reached.Step > 0 && g.c.Points.Any(p => p.Step > last.Step))
             .Select(g => g.c.Final - g.Reached.Value)
-            .Order()
             .ToList();
-        if (gains.Count == 0)
-        {
-            return last.Value;
-        }
-
-        var middle = gains.Count / 2;
-        return last.Value + (gains.Count % 2 == 1 ? gains[middle] : (gains[middle - 1] + gains[middle]) / 2);
+        return gains.Count == 0 ? last.Value : last.Value + MedianStoppingRule.Median(gains);
     }
 }
