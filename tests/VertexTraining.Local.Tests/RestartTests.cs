@@ -146,8 +146,10 @@ public sealed partial class RestartTests : IDisposable
         Assert.True(resumedAt[1] > 0 && resumedAt[2] > resumedAt[1], string.Join(",", resumedAt) + "\n" + result.All);
 
         // The work redone per preemption is at most one checkpoint interval (one epoch): none when the grace period lets it save.
+        // Without a grace period the kill can also land between an epoch's checkpoint and its "done" line, so up to one
+        // line per preemption may be missing although the epoch counted (the model check below proves nothing was lost).
         var executed = Regex.Matches(result.Output, "workerpool0-0 \\| train epoch [0-9]+ done").Count;
-        Assert.InRange(executed, epochs, grace == "0s" ? epochs + 2 : epochs);
+        Assert.InRange(executed, grace == "0s" ? epochs - 2 : epochs, grace == "0s" ? epochs + 2 : epochs);
 
         var model = File.ReadAllText(Path.Combine(RunAssertions.Job(_cli, result.Output).Record.Folder.OutputsDirectory(null), "model", "model.txt"));
         var expected = File.ReadAllText(Path.Combine(RunAssertions.Job(_cli, uninterrupted.Output).Record.Folder.OutputsDirectory(null), "model", "model.txt"));
