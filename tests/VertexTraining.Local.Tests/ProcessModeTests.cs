@@ -151,7 +151,7 @@ public sealed class ProcessModeTests : IDisposable
 
         Assert.True(result.ExitCode == 6, result.All);
         Assert.InRange(clock.Elapsed.TotalSeconds, 3, 60);
-        Assert.Contains($"error {DiagnosticCodes.LocalJobTimedOut}: The job exceeded its timeout of 3s (scheduling.timeout) and was stopped.", result.Error);
+        Assert.Contains($"error {DiagnosticCodes.LocalJobTimedOut}: The job exceeded its timeout of 3s (VertexTimeout, scheduling.timeout) and was stopped.", result.Error);
         var job = RunAssertions.Job(_cli, result.Output);
         Assert.Equal(LocalJobStates.Failed, job.State);
         Assert.Equal(4, job.CustomJob!.Error!.Code);
@@ -265,7 +265,7 @@ public sealed class ProcessModeTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
         Assert.True(result.ExitCode == 1, result.All);
-        Assert.Contains($"error {DiagnosticCodes.TooManyFailedTrials}: 2 of 2 finished trials failed and maxFailedTrialCount is 2; the last failure: The trial reported no value of the metric 'score'.", result.Error);
+        Assert.Contains($"error {DiagnosticCodes.TooManyFailedTrials}: 2 of 2 finished trials failed and VertexMaxFailedTrialCount is 2; the last failure: The trial reported no value of the metric 'score'.", result.Error);
         Assert.Equal(2, RunAssertions.Job(_cli, result.Output).TuningJob!.Trials!.Count);
     }
 

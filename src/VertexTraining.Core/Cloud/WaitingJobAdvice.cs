@@ -35,7 +35,7 @@ public static class WaitingJobAdvice
             "VertexTraining: options: -p:VertexSchedulingStrategy=FlexStart (the Dynamic Workload Scheduler starts it when capacity frees up, "
                 + "on preemptible quota; VertexMaxWaitDuration bounds the wait), -p:VertexSchedulingStrategy=Spot (spare capacity, cheaper, "
                 + "can be reclaimed: checkpoint), another region (-p:VertexRegion=...), or a Compute Engine reservation for the machine "
-                + "(machineSpec.reservationAffinity). The job keeps its place meanwhile; Ctrl-C stops following only.",
+                + "(-p:VertexReservationAffinity=Specific with VertexReservation). The job keeps its place meanwhile; Ctrl-C stops following only.",
         ];
     }
 }

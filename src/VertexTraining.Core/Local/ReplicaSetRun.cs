@@ -1,4 +1,5 @@
 using System.Globalization;
+using VertexTraining.Core.Configuration;
 using VertexTraining.Core.Diagnostics;
 
 namespace VertexTraining.Core.Local;
@@ -219,7 +220,7 @@ internal static class ReplicaSetRun
         private async Task<(ReplicaSetOutcome, bool)> Supervise()
         {
             var timedOutOutcome = new ReplicaSetOutcome(ReplicaSetEnd.TimedOut,
-                $"The job exceeded its timeout of {Describe(request.Timeout)} (scheduling.timeout) and was stopped.", DiagnosticCodes.LocalJobTimedOut);
+                $"The job exceeded its timeout of {Describe(request.Timeout)} ({VertexProperty.Timeout}, scheduling.timeout) and was stopped.", DiagnosticCodes.LocalJobTimedOut);
             Task? finishBy = null;
             var stopEarly = Task.Delay(Timeout.Infinite, request.EarlyStop).ContinueWith(_ => { }, TaskScheduler.Default);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using VertexTraining.Core.Api;
 using VertexTraining.Core.Cloud;
+using VertexTraining.Core.Configuration;
 using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Local.Search;
 using VertexTraining.Core.Local.Stopping;
@@ -249,8 +250,8 @@ internal sealed class TuningRun
             if (jobFailure is null && (maxFailed > 0 ? failedCount >= maxFailed : failedCount * 2 > finishedCount))
             {
                 var rule = maxFailed > 0
-                    ? $"maxFailedTrialCount is {maxFailed}"
-                    : "more than half of the finished trials failed (maxFailedTrialCount 0 lets the service decide)";
+                    ? $"{VertexProperty.MaxFailedTrialCount} is {maxFailed}"
+                    : $"more than half of the finished trials failed ({VertexProperty.MaxFailedTrialCount} 0 lets the service decide)";
                 jobFailure = new ReplicaSetOutcome(ReplicaSetEnd.Failed,
                     $"{failedCount} of {finishedCount} finished trials failed and {rule}; the last failure: {lastFailure}",
                     DiagnosticCodes.TooManyFailedTrials);
