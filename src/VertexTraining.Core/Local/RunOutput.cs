@@ -37,6 +37,12 @@ internal sealed class RunOutput : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether task lines reach the caller's output as well as the logs. A tuning job's parallel trials would
+    /// interleave their lines, so it shows trial events instead unless asked to stream (<c>--verbose</c>).
+    /// </summary>
+    public bool StreamTaskLines { get; init; } = true;
+
     /// <summary>Adds a reader of every task line (task, line), called in order with the output.</summary>
     public void Observe(Action<string, string> observer)
     {
@@ -69,7 +75,11 @@ internal sealed class RunOutput : IDisposable
                     log.WriteLine(line);
                 }
 
-                _output.TaskLine(task, line, isError);
+                if (StreamTaskLines)
+                {
+                    _output.TaskLine(task, line, isError);
+                }
+
                 foreach (var observer in _observers)
                 {
                     observer(task, line);
