@@ -38,10 +38,10 @@ public sealed partial class RestartTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Equal(8, Regex.Matches(result.Output, "workerpool0-0 \\| flaky start ").Count);
-        Assert.Contains("workerpool0-0 | flaky start 8 succeeds", result.Output);
-        Assert.Contains("local-run: workerpool0-0: restarting (exited with code 3; restart 5 of 5)", result.Output);
-        Assert.Contains("local-run: job retry 1 of 3: The replica workerpool0-0 exited with a non-zero status of 3. It had been restarted 5 times", result.Output);
-        Assert.Contains("local-run: workerpool0-0: restarting (exited with code 3; restart 1 of 5)", result.Output[result.Output.IndexOf("job retry 1", StringComparison.Ordinal)..]);
+        Assert.Contains("[workerpool0-0] flaky start 8 succeeds", result.Output);
+        Assert.Contains("VertexTraining: workerpool0-0: restarting (exited with code 3; restart 5 of 5)", result.Output);
+        Assert.Contains("VertexTraining: job retry 1 of 3: The replica workerpool0-0 exited with a non-zero status of 3. It had been restarted 5 times", result.Output);
+        Assert.Contains("VertexTraining: workerpool0-0: restarting (exited with code 3; restart 1 of 5)", result.Output[result.Output.IndexOf("job retry 1", StringComparison.Ordinal)..]);
 
         var job = RunAssertions.Job(_cli, result.Output);
         Assert.Equal(LocalJobStates.Succeeded, job.State);
@@ -65,7 +65,7 @@ public sealed partial class RestartTests : IDisposable
         Assert.True(result.ExitCode == 1, result.All);
         // (1 start + 5 restarts) x (the first attempt + 3 retries), as Vertex AI documents.
         Assert.Equal(24, Regex.Matches(result.Output, "workerpool0-0 \\| flaky start ").Count);
-        Assert.Contains("local-run: job retry 3 of 3", result.Output);
+        Assert.Contains("VertexTraining: job retry 3 of 3", result.Output);
         Assert.Contains($"error {DiagnosticCodes.ReplicaFailed}: The replica workerpool0-0 exited with a non-zero status of 3. It had been restarted 5 times, the most Vertex AI allows a worker. The job was retried 3 times (at most 3), as Vertex AI does, and failed each time.", result.Error);
         Assert.Equal(LocalJobStates.Failed, RunAssertions.Job(_cli, result.Output).State);
         await RunAssertions.NoProcessesLeftWith(_marker);
@@ -113,7 +113,7 @@ public sealed partial class RestartTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("local-run: workerpool1-0: stopping to restart with workerpool0-0 (VertexRestartJobOnWorkerRestart)", result.Output);
+        Assert.Contains("VertexTraining: workerpool1-0: stopping to restart with workerpool0-0 (VertexRestartJobOnWorkerRestart)", result.Output);
         Assert.Equal(2, Regex.Matches(result.Output, "workerpool1-0 \\| probe task=workerpool1-0").Count);
         var restarts = RestartLog.Read(RunAssertions.Job(_cli, result.Output).Record.RunDirectory);
         Assert.Equal(["restarted with workerpool0-0"], restarts["workerpool1-0"].Reasons);
@@ -177,9 +177,9 @@ public sealed partial class RestartTests : IDisposable
 
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.All);
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("local-run: mode: container (podman)", result.Output);
-        Assert.Contains("local-run: workerpool0-0: preempted (rehearsal workerpool0-0@3s)", result.Output);
-        Assert.Contains("local-run: workerpool0-0: preempted (rehearsal workerpool0-0@7s)", result.Output);
+        Assert.Contains("VertexTraining: mode: container (podman)", result.Output);
+        Assert.Contains("VertexTraining: workerpool0-0: preempted (rehearsal workerpool0-0@3s)", result.Output);
+        Assert.Contains("VertexTraining: workerpool0-0: preempted (rehearsal workerpool0-0@7s)", result.Output);
         Assert.Equal(2, Regex.Matches(result.Output, "workerpool0-0 \\| train stopped by SIGTERM after saving epoch [0-9]+").Count);
         Assert.Equal(epochs, Regex.Matches(result.Output, "workerpool0-0 \\| train epoch [0-9]+ done").Count);
         var job = RunAssertions.Job(_cli, result.Output);
@@ -201,10 +201,10 @@ public sealed partial class RestartTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--preempt", "trial-2/workerpool0-0@0.8s", "--grace-period", "10s");
 
         // The probe's train scenario reports no metric (each trial spends the failure budget of 2); what matters is the restart.
-        Assert.Contains("local-run: trial-2-workerpool0-0: preempted (rehearsal trial-2/workerpool0-0@", result.Output);
-        Assert.Contains("local-run: trial-2-workerpool0-0: restarting (preempted)", result.Output);
+        Assert.Contains("VertexTraining: trial-2-workerpool0-0: preempted (rehearsal trial-2/workerpool0-0@", result.Output);
+        Assert.Contains("VertexTraining: trial-2-workerpool0-0: restarting (preempted)", result.Output);
         Assert.DoesNotContain("trial-1-workerpool0-0: preempted", result.Output);
-        Assert.Equal(2, Regex.Matches(result.Output, "trial-2-workerpool0-0 \\| train from epoch ").Count);
+        Assert.Equal(2, Regex.Matches(RunAssertions.TaskLog(_cli, result.Output, "trial-2-workerpool0-0"), "train from epoch ").Count);
     }
 
     [Theory]

@@ -29,6 +29,18 @@ internal sealed class RunOutput : IDisposable
         }
     }
 
+    /// <summary>
+    /// A replica's comings and goings (started at an address, exited, stopping): shown with the replicas' own lines,
+    /// so a study that does not stream them prints its trial events without them.
+    /// </summary>
+    public void ReplicaInfo(string message)
+    {
+        if (StreamTaskLines)
+        {
+            Info(message);
+        }
+    }
+
     public void Diagnostic(VertexDiagnostic diagnostic)
     {
         lock (_gate)
