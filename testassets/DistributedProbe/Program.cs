@@ -227,7 +227,15 @@ async Task<int> Curve()
     var stop = env.StopRequested;
     for (var step = 1; step <= steps; step++)
     {
-        HyperTune.Report(hp.Get("metric", "score"), x * (1 - Math.Exp(-step / 2.0)), step);
+        var value = x * (1 - Math.Exp(-step / 2.0));
+        // An epoch line, as trainers print them: a tuning job keeps these in its logs, off the console.
+        Console.WriteLine($"epoch {step}/{steps} {hp.Get("metric", "score")}={value.ToString("R", CultureInfo.InvariantCulture)}");
+        if (hp.Contains("fail_x") && x == hp.Get("fail_x", double.NaN))
+        {
+            return Fail($"deliberate failure for x={x.ToString(CultureInfo.InvariantCulture)} at step {step}");
+        }
+
+        HyperTune.Report(hp.Get("metric", "score"), value, step);
         try
         {
             await Task.Delay(hp.Get("step_ms", 300), stop);

@@ -29,6 +29,8 @@ public sealed partial class GpuTrainerSampleTests
             ["VertexMaxTrialCount"] = "1",
             ["VertexParallelTrialCount"] = "1",
             ["VertexMaxFailedTrialCount"] = "1",
+            // The trainer's own lines are what this test reads: a study keeps them off the console unless asked.
+            ["VertexLocalVerbosity"] = "detailed",
         };
 
         var run = Submission.Publish(project, properties, new Dictionary<string, string?> { ["VERTEX_LOCAL_JOBS_DIR"] = jobsIndex });
@@ -40,6 +42,7 @@ public sealed partial class GpuTrainerSampleTests
         Assert.True(trial.Success, $"The trainer did not start a trial on the CPU.\n{run.Build.Describe()}");
         Assert.Contains(trial.Groups["hidden"].Value, new[] { "256", "512", "1024" });
         Assert.Contains("steps/s: ", output);
+        Assert.Contains($"[trial-{trial.Groups["trial"].Value}-workerpool0-0] ", output); // streamed with its task
         // The study saw the metric the trainer reported through HyperTune.
         var best = BestTrial().Match(output);
         Assert.True(best.Success && best.Groups["trial"].Value == trial.Groups["trial"].Value, $"No 'Best trial' line for trial {trial.Groups["trial"].Value}.\n{run.Build.Describe()}");

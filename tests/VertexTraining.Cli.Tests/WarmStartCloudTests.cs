@@ -22,7 +22,7 @@ public sealed class WarmStartCloudTests
         // /bin/true reports nothing, so the study fails after its first trial; the warm start comes before it.
         var result = await cli.RunAsync("local-run", "--request", request, "--app", "/bin/true", "--mode", "process", "--warm-start", earlier.Name);
 
-        Assert.Contains($"local-run: warm start: 3 trials of {earlier.Name} seed the search; 1 do not fit this study's parameters (trial 5: layers=5 is outside what 'layers' takes now)", result.StdOut);
+        Assert.Contains($"VertexTraining: warm start: 3 trials of {earlier.Name} seed the search; 1 do not fit this study's parameters (trial 5: layers=5 is outside what 'layers' takes now)", result.StdOut);
         var read = Assert.Single(cli.Server.Requests, r => r.Method == "GET" && r.Path == "/v1/" + earlier.Name);
         Assert.StartsWith("Bearer ", read.Header("Authorization"), StringComparison.Ordinal);
     }

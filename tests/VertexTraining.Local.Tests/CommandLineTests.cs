@@ -28,7 +28,7 @@ public sealed class CommandLineTests : IDisposable
         var malformed = await cli.RunAsync(Timeout, "local-run", "--request", _temp.Combine("bad.json"), "--app", "/bin/true");
 
         Assert.Equal(2, missing.ExitCode);
-        Assert.Contains($"local-run : error {DiagnosticCodes.LocalRequestUnreadable}: The job document {_temp.Combine("nope.json")} cannot be read", missing.Error);
+        Assert.Contains($"VertexTraining : error {DiagnosticCodes.LocalRequestUnreadable}: The job document {_temp.Combine("nope.json")} cannot be read", missing.Error);
         Assert.Equal(2, malformed.ExitCode);
         Assert.Contains(DiagnosticCodes.LocalRequestUnreadable, malformed.Error);
     }

@@ -39,14 +39,14 @@ public sealed class ContainerModeTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--image-archive", archive, "--app", _temp.Combine("unused-app"));
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("local-run: mode: container (podman), because podman is available", result.Output);
+        Assert.Contains("VertexTraining: mode: container (podman), because podman is available", result.Output);
         Assert.Contains("and an image archive was given", result.Output);
-        Assert.Contains("workerpool0-0 | primary exchanged with 2 workers", result.Output);
-        Assert.Contains("workerpool1-1 | worker got: welcome workerpool1-1 from workerpool0-0", result.Output);
-        Assert.Contains("workerpool3-0 | evaluator tf_config roles=[chief,ps,worker] task=evaluator clusterspec pools=[workerpool0,workerpool1,workerpool2,workerpool3]", result.Output);
-        Assert.Contains("workerpool2-0 | ld.so (", result.Output);
+        Assert.Contains("[workerpool0-0] primary exchanged with 2 workers", result.Output);
+        Assert.Contains("[workerpool1-1] worker got: welcome workerpool1-1 from workerpool0-0", result.Output);
+        Assert.Contains("[workerpool3-0] evaluator tf_config roles=[chief,ps,worker] task=evaluator clusterspec pools=[workerpool0,workerpool1,workerpool2,workerpool3]", result.Output);
+        Assert.Contains("[workerpool2-0] ld.so (", result.Output);
         // The job's env reaches the container, through podman's environment rather than its command line.
-        Assert.Contains("workerpool0-0 | probe env PROBE_GREETING=secret-value-42", result.Output);
+        Assert.Contains("[workerpool0-0] probe env PROBE_GREETING=secret-value-42", result.Output);
 
         var job = RunAssertions.Job(_cli, result.Output);
         Assert.Equal(LocalJobStates.Succeeded, job.State);
@@ -77,13 +77,13 @@ public sealed class ContainerModeTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--image-archive", archive, "--mode", "container");
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("local-run: mode: container (podman)\n", result.Output);
+        Assert.Contains("VertexTraining: mode: container (podman)\n", result.Output);
         Assert.DoesNotContain("because --mode", result.Output);
         var job = RunAssertions.Job(_cli, result.Output);
         var trials = job.TuningJob!.Trials!.OrderBy(t => t.Id).ToList();
         Assert.Equal(["SUCCEEDED", "SUCCEEDED", "INFEASIBLE"], trials.Select(t => t.State));
         Assert.Equal([5.0, 10], trials.Take(2).Select(t => t.FinalMeasurement!.Metrics!.Single().Value));
-        Assert.Contains("local-run: Best trial: 2 (score = 10, goal MAXIMIZE)", result.Output);
+        Assert.Contains("VertexTraining: Best trial: 2 (score = 10, goal MAXIMIZE)", result.Output);
         Assert.Empty(await Leftovers.ContainersOf(job.Record.Id));
     }
 
@@ -97,9 +97,9 @@ public sealed class ContainerModeTests : IDisposable
             JobDocs.Pool(2, "--probe=sleep", $"--marker={_marker}"))).Save(_temp.Path);
 
         using var running = _cli.Start("local-run", "--request", request, "--image-archive", archive);
-        await running.WaitForOutputAsync("workerpool0-0 | sleeping", RunTimeout);
-        await running.WaitForOutputAsync("workerpool1-0 | sleeping", RunTimeout);
-        await running.WaitForOutputAsync("workerpool1-1 | sleeping", RunTimeout);
+        await running.WaitForOutputAsync("[workerpool0-0] sleeping", RunTimeout);
+        await running.WaitForOutputAsync("[workerpool1-0] sleeping", RunTimeout);
+        await running.WaitForOutputAsync("[workerpool1-1] sleeping", RunTimeout);
         var jobId = RunAssertions.JobIdIn(running.Output);
         Assert.Equal(3, (await Leftovers.ContainersOf(jobId)).Count);
         Assert.Equal(3, (await Leftovers.ContainersNamed(jobId)).Count);
@@ -125,9 +125,10 @@ public sealed class ContainerModeTests : IDisposable
             maxTrials: 4, parallel: 2, maxFailed: 0).Save(_temp.Path);
 
         // A terminal's Ctrl-C reaches every process of the group: the tool, and each podman client it started.
-        using var running = _cli.StartInOwnProcessGroup("local-run", "--request", request, "--image-archive", archive, "--mode", "container");
-        await running.WaitForOutputAsync("trial-1-workerpool0-0 | sleeping", RunTimeout);
-        await running.WaitForOutputAsync("trial-2-workerpool0-0 | sleeping", RunTimeout);
+        // Streamed (-v), to see both trials' replicas reach their sleep.
+        using var running = _cli.StartInOwnProcessGroup("local-run", "--request", request, "--image-archive", archive, "--mode", "container", "-v");
+        await running.WaitForOutputAsync("[trial-1-workerpool0-0] sleeping", RunTimeout);
+        await running.WaitForOutputAsync("[trial-2-workerpool0-0] sleeping", RunTimeout);
         var jobId = RunAssertions.JobIdIn(running.Output);
         Assert.Equal(2, (await Leftovers.ContainersOf(jobId)).Count);
 
@@ -145,6 +146,6 @@ public sealed class ContainerModeTests : IDisposable
         await RunAssertions.NoProcessesLeftWith(_marker);
         var job = RunAssertions.Job(_cli, running.Output);
         Assert.Equal(LocalJobStates.Cancelled, job.State);
-        Assert.Contains("local-run: trials:", running.Output);
+        Assert.Contains("VertexTraining: trials:", running.Output);
     }
 }

@@ -70,11 +70,11 @@ public sealed class EarlyStoppingTests : IDisposable
             Assert.Contains($"curve stopped by the stop signal after step {last}, checkpoint saved", Log(job, loser.Id!));
             var checkpoints = Path.Combine(job.Record.Folder.OutputsDirectory(loser.Id), "checkpoints");
             Assert.True(Directory.EnumerateFiles(checkpoints, "step.txt", SearchOption.AllDirectories).Any(), $"no checkpoint under {checkpoints}");
-            Assert.Matches($@"local-run: trial {loser.Id}: stopped early at step {stoppedAt} \(Median rule\): its best value so far, \S+, is worse than \S+, the median running average of \d completed trials up to step {stoppedAt}", result.Output);
-            Assert.Matches($@"local-run:\s+{loser.Id}\s+SUCCEEDED\s+\S+\s+\S+s\s+x=0\.[12]\s+stopped early at step {stoppedAt}\n", result.Output);
+            Assert.Matches($@"VertexTraining: trial {loser.Id}: stopped early at step {stoppedAt} \(Median rule\): its best value so far, \S+, is worse than \S+, the median running average of \d completed trials up to step {stoppedAt}", result.Output);
+            Assert.Matches($@"VertexTraining:\s+{loser.Id}\s+SUCCEEDED\s+\S+\s+\S+s\s+x=0\.[12]\s+stopped early at step {stoppedAt}\n", result.Output);
         }
 
-        Assert.Matches(@"local-run: \*\s+6\s+SUCCEEDED\s+\S+\s+\S+s\s+x=0\.95\n", result.Output);
+        Assert.Matches(@"VertexTraining: \*\s+6\s+SUCCEEDED\s+\S+\s+\S+s\s+x=0\.95\n", result.Output);
         var status = await _cli.RunAsync(TimeSpan.FromSeconds(60), "status", "local/" + RunAssertions.JobIdIn(result.Output));
         Assert.Contains("\nTrials:       6 succeeded (2 stopped early), 0 running, 0 failed of 6\n", status.Output);
         await RunAssertions.NoProcessesLeftWith(_marker);

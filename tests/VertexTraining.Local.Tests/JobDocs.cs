@@ -103,11 +103,11 @@ internal sealed class CollectingOutput : VertexTraining.Core.Local.ILocalRunOutp
 
     public string Text => string.Join("\n", Lines);
 
-    public void Info(string message) => Add($"local-run: {message}");
+    public void Info(string message) => Add($"VertexTraining: {message}");
 
-    public void Diagnostic(VertexTraining.Core.Diagnostics.VertexDiagnostic diagnostic) => Add(diagnostic.ToCanonicalString("local-run"));
+    public void Diagnostic(VertexTraining.Core.Diagnostics.VertexDiagnostic diagnostic) => Add(diagnostic.ToCanonicalString());
 
-    public void TaskLine(string task, string line, bool isStandardError) => Add($"{task} | {line}");
+    public void TaskLine(string task, string line, bool isStandardError) => Add($"[{task}] {line}");
 
     private void Add(string line)
     {

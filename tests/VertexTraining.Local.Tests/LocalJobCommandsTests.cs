@@ -70,7 +70,7 @@ public sealed class LocalJobCommandsTests : IDisposable
 
         // trials prints the very table local-run printed at its end: one rendering.
         var trials = await Run("trials", name);
-        var tableInRun = Regex.Matches(run.Output, @"^local-run: (.*)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value)
+        var tableInRun = Regex.Matches(run.Output, @"^VertexTraining: (.*)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value)
             .SkipWhile(l => l != "trials:").Skip(1).TakeWhile(l => !l.StartsWith("Best trial", StringComparison.Ordinal)).ToList();
         var trialLines = trials.Output.TrimEnd('\n').Split('\n');
         Assert.Equal(tableInRun, trialLines[..^2]);
@@ -143,8 +143,8 @@ public sealed class LocalJobCommandsTests : IDisposable
             JobDocs.Pool(1, "--probe=sleep", $"--marker={_marker}"),
             JobDocs.Pool(1, "--probe=sleep", $"--marker={_marker}")), name: "cmds-sleep").Save(_temp.Path);
         using var localRun = _cli.Start("local-run", "--request", request, "--app", app);
-        await localRun.WaitForOutputAsync("workerpool0-0 | sleeping", RunTimeout);
-        await localRun.WaitForOutputAsync("workerpool1-0 | sleeping", RunTimeout);
+        await localRun.WaitForOutputAsync("[workerpool0-0] sleeping", RunTimeout);
+        await localRun.WaitForOutputAsync("[workerpool1-0] sleeping", RunTimeout);
         var name = "local/" + RunAssertions.JobIdIn(localRun.Output);
 
         var status = await Run("status", name);

@@ -38,15 +38,15 @@ public sealed class ProcessModeTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--image-archive", _temp.Combine("obj", "vertex", "image.tar.gz"));
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("local-run: mode: process, because no usable container engine: neither podman nor docker is on PATH", result.Output);
-        Assert.Contains("workerpool0-0 | primary received: hello from workerpool1-0", result.Output);
-        Assert.Contains("workerpool0-0 | primary received: hello from workerpool1-1", result.Output);
-        Assert.Contains("workerpool1-0 | worker got: welcome workerpool1-0 from workerpool0-0", result.Output);
-        Assert.Contains("workerpool1-1 | worker answered: ping from workerpool0-0", result.Output);
-        Assert.Contains("workerpool0-0 | primary exchanged with 2 workers", result.Output);
-        Assert.Contains("workerpool3-0 | evaluator tf_config roles=[chief,worker] task=evaluator clusterspec pools=[workerpool0,workerpool1,workerpool3]", result.Output);
-        Assert.Contains("workerpool1-1 | probe task=workerpool1-1 role=Worker rank=2 world=3 trial=- local=True", result.Output);
-        Assert.Contains("workerpool0-0 | probe env PROBE_GREETING=hello", result.Output);
+        Assert.Contains("VertexTraining: mode: process, because no usable container engine: neither podman nor docker is on PATH", result.Output);
+        Assert.Contains("[workerpool0-0] primary received: hello from workerpool1-0", result.Output);
+        Assert.Contains("[workerpool0-0] primary received: hello from workerpool1-1", result.Output);
+        Assert.Contains("[workerpool1-0] worker got: welcome workerpool1-0 from workerpool0-0", result.Output);
+        Assert.Contains("[workerpool1-1] worker answered: ping from workerpool0-0", result.Output);
+        Assert.Contains("[workerpool0-0] primary exchanged with 2 workers", result.Output);
+        Assert.Contains("[workerpool3-0] evaluator tf_config roles=[chief,worker] task=evaluator clusterspec pools=[workerpool0,workerpool1,workerpool3]", result.Output);
+        Assert.Contains("[workerpool1-1] probe task=workerpool1-1 role=Worker rank=2 world=3 trial=- local=True", result.Output);
+        Assert.Contains("[workerpool0-0] probe env PROBE_GREETING=hello", result.Output);
 
         var job = RunAssertions.Job(_cli, result.Output);
         Assert.False(job.IsTuningJob);
@@ -59,7 +59,7 @@ public sealed class ProcessModeTests : IDisposable
         // The default run folder sits beside the request; everything of the run is in it.
         var folder = job.Record.Folder;
         Assert.Equal(_temp.Combine("obj", "vertex", "runs", RunAssertions.JobIdIn(result.Output)), folder.Root);
-        Assert.Contains($"local-run: job local/{job.Record.Id} SUCCEEDED", result.Output);
+        Assert.Contains($"VertexTraining: job local/{job.Record.Id} SUCCEEDED", result.Output);
         Assert.Contains($"run folder: {folder.Root}", result.Output);
         Assert.Equal(["workerpool0-0", "workerpool1-0", "workerpool1-1", "workerpool3-0"], job.Record.Logs().Select(l => l.Task));
         Assert.Contains("worker answered: ping from workerpool0-0", File.ReadAllText(job.Record.Logs("workerpool1-1").Single().Path));
@@ -81,8 +81,8 @@ public sealed class ProcessModeTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
         Assert.True(result.ExitCode == 1, result.All);
-        Assert.Contains($"local-run : error {DiagnosticCodes.ReplicaFailed}: The replica workerpool1-0 exited with a non-zero status of 3.", result.Error);
-        Assert.Contains("local-run: workerpool0-0: stopping", result.Output);
+        Assert.Contains($"VertexTraining : error {DiagnosticCodes.ReplicaFailed}: The replica workerpool1-0 exited with a non-zero status of 3.", result.Error);
+        Assert.Contains("VertexTraining: workerpool0-0: stopping", result.Output);
         var job = RunAssertions.Job(_cli, result.Output);
         Assert.Equal(LocalJobStates.Failed, job.State);
         Assert.Equal("The replica workerpool1-0 exited with a non-zero status of 3.", job.CustomJob!.Error!.Message);
@@ -100,12 +100,13 @@ public sealed class ProcessModeTests : IDisposable
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2)),
             maxTrials: 2, parallel: 2, maxFailed: 2).Save(_temp.Path);
 
-        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
+        // Verbose: each replica's address is printed with its lines.
+        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--verbose");
 
         Assert.DoesNotContain("Address already in use", result.All);
-        Assert.Contains("trial-1-workerpool0-0 | primary exchanged with 1 workers", result.Output);
-        Assert.Contains("trial-2-workerpool0-0 | primary exchanged with 1 workers", result.Output);
-        var started = System.Text.RegularExpressions.Regex.Matches(result.Output, "local-run: (trial-[12]-workerpool[01]-0): started at (\\S+)")
+        Assert.Contains("primary exchanged with 1 workers", RunAssertions.TaskLog(_cli, result.Output, "trial-1-workerpool0-0"));
+        Assert.Contains("primary exchanged with 1 workers", RunAssertions.TaskLog(_cli, result.Output, "trial-2-workerpool0-0"));
+        var started = System.Text.RegularExpressions.Regex.Matches(result.Output, "VertexTraining: (trial-[12]-workerpool[01]-0): started at (\\S+)")
             .Select(m => m.Groups[2].Value).ToList();
         Assert.Equal(4, started.Count);
         Assert.Equal(4, started.Distinct().Count());
@@ -120,8 +121,8 @@ public sealed class ProcessModeTests : IDisposable
             JobDocs.Pool(1, "--probe=sleep", $"--marker={_marker}"))).Save(_temp.Path);
 
         using var build = _cli.StartUnderStandInBuild("local-run", "--request", request, "--app", app);
-        await build.WaitForOutputAsync("workerpool0-0 | sleeping", RunTimeout);
-        await build.WaitForOutputAsync("workerpool1-0 | sleeping", RunTimeout);
+        await build.WaitForOutputAsync("[workerpool0-0] sleeping", RunTimeout);
+        await build.WaitForOutputAsync("[workerpool1-0] sleeping", RunTimeout);
         var jobId = RunAssertions.JobIdIn(build.Output);
         Assert.NotEmpty(Leftovers.ProcessesWith(_marker));
 
@@ -169,11 +170,12 @@ public sealed class ProcessModeTests : IDisposable
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2, 3, 4)),
             maxTrials: 4, parallel: 2, maxFailed: 0).Save(_temp.Path);
 
-        using var running = _cli.Start("local-run", "--request", request, "--app", app);
-        await running.WaitForOutputAsync("trial-2-workerpool1-0 | sleeping", RunTimeout);
-        await running.WaitForOutputAsync("trial-1-workerpool1-0 | sleeping", RunTimeout);
-        await running.WaitForOutputAsync("trial-2-workerpool0-0 | sleeping", RunTimeout);
-        await running.WaitForOutputAsync("trial-1-workerpool0-0 | sleeping", RunTimeout);
+        // Streamed (--verbose), to see every replica reach its sleep.
+        using var running = _cli.Start("local-run", "--request", request, "--app", app, "--verbose");
+        await running.WaitForOutputAsync("[trial-2-workerpool1-0] sleeping", RunTimeout);
+        await running.WaitForOutputAsync("[trial-1-workerpool1-0] sleeping", RunTimeout);
+        await running.WaitForOutputAsync("[trial-2-workerpool0-0] sleeping", RunTimeout);
+        await running.WaitForOutputAsync("[trial-1-workerpool0-0] sleeping", RunTimeout);
         Assert.Equal(8, Leftovers.ProcessesWith(_marker).Count);
 
         running.Signal(Leftovers.SigInt);
@@ -221,16 +223,16 @@ public sealed class ProcessModeTests : IDisposable
         // Each trial: --x=<value> after the pool's args, its own metric file and output folder.
         var record = RunAssertions.Job(_cli, result.Output).Record;
         Assert.Contains($"probe args=[--probe=tune --fail_x=2 --silent_x=3 --work_ms=1500 --marker={_marker} --x=4]", File.ReadAllText(record.Logs("trial-4").Single().Path));
-        Assert.Contains("probe env CLOUD_ML_HP_METRIC_FILE=" + record.Folder.MetricFile("4", "workerpool0-0"), result.Output);
+        Assert.Contains("probe env CLOUD_ML_HP_METRIC_FILE=" + record.Folder.MetricFile("4", "workerpool0-0"), File.ReadAllText(record.Logs("trial-4").Single().Path));
         Assert.True(File.Exists(record.Folder.MetricFile("5", "workerpool0-0")));
         Assert.False(File.Exists(record.Folder.MetricFile("3", "workerpool0-0")));
         Assert.True(File.Exists(Path.Combine(record.Folder.OutputsDirectory("4"), "model", "workerpool0-0.txt")));
         Assert.Equal(5, record.Logs("workerpool0-0").Count);
 
         Assert.Contains($"warning {DiagnosticCodes.TrialReportedNoMetric}: Trial 3: The trial reported no value of the metric 'score'.", result.Error);
-        Assert.Matches(@"local-run: \*\s+5\s+SUCCEEDED\s+50\s+\S+s\s+x=5\n", result.Output);
-        Assert.Matches(@"local-run:\s+2\s+INFEASIBLE\s+\S+s\s+x=2\s+infeasible: Trial failed", result.Output);
-        Assert.Contains("local-run: Best trial: 5 (score = 50, goal MAXIMIZE)", result.Output);
+        Assert.Matches(@"VertexTraining: \*\s+5\s+SUCCEEDED\s+50\s+\S+s\s+x=5\n", result.Output);
+        Assert.Matches(@"VertexTraining:\s+2\s+INFEASIBLE\s+\S+s\s+x=2\s+infeasible: Trial failed", result.Output);
+        Assert.Contains("VertexTraining: Best trial: 5 (score = 50, goal MAXIMIZE)", result.Output);
         await RunAssertions.NoProcessesLeftWith(_marker);
     }
 
@@ -289,8 +291,13 @@ public sealed class ProcessModeTests : IDisposable
         Assert.Equal(1, root.GetProperty("job").GetProperty("trials").GetArrayLength());
         Assert.StartsWith("1 of 1 finished trials failed and more than half of the finished trials failed", root.GetProperty("job").GetProperty("error").GetProperty("message").GetString());
         Assert.Contains($"error {DiagnosticCodes.TooManyFailedTrials}:", result.Error);
-        // With --json the replicas' lines go to stderr, so stdout is only the JSON.
-        Assert.Contains("trial-1-workerpool0-0 | probe error: deliberate failure for x=1", result.Error);
+        // With --json the runner's lines go to stderr, so stdout is only the JSON; the failed trial says where its output is.
+        var folder = RunAssertions.Folder(_cli, result.Error);
+        var failed = Assert.Single(result.Error.Split('\n'), l => l.StartsWith("VertexTraining: trial 1: failed: ", StringComparison.Ordinal));
+        Assert.StartsWith("VertexTraining: trial 1: failed: The replica workerpool0-0 exited with a non-zero status of 42.", failed);
+        Assert.EndsWith($" Its output: dotnet vertex logs local/{RunAssertions.JobIdIn(result.Error)} --task trial-1 (files {folder.LogsDirectory}/trial-1-*.log)", failed);
+        Assert.Contains("probe error: deliberate failure for x=1", File.ReadAllText(folder.LogFile("trial-1-workerpool0-0")));
+        Assert.DoesNotContain("[trial-1-workerpool0-0]", result.Error);
     }
 
     [Fact]
@@ -328,7 +335,7 @@ public sealed class ProcessModeTests : IDisposable
         var plain = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
         Assert.True(plain.ExitCode == 0, plain.All);
-        Assert.Contains("workerpool0-0 | gpu check passed (requested 0)", plain.Output);
+        Assert.Contains("[workerpool0-0] gpu check passed (requested 0)", plain.Output);
         Assert.Contains("GPUs: not passed (pass them with --gpus all, or -p:VertexLocalGpus=all through the build)", plain.Output);
 
         var passed = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--gpus", "all");
@@ -352,7 +359,7 @@ public sealed class ProcessModeTests : IDisposable
         var request = JobDocs.Custom(JobDocs.Spec(JobDocs.Pool(1, "--probe=sleep", $"--marker={_marker}"))).Save(_temp.Path);
 
         using var running = _cli.Start("local-run", "--request", request, "--app", app);
-        await running.WaitForOutputAsync("workerpool0-0 | sleeping", RunTimeout);
+        await running.WaitForOutputAsync("[workerpool0-0] sleeping", RunTimeout);
         var record = new LocalJobStore(_cli.JobIndex).Find("local/" + RunAssertions.JobIdIn(running.Output))!;
         Assert.Equal(LocalJobStates.Running, record.Read().State);
         record.RequestCancel();

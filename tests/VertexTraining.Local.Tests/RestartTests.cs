@@ -37,11 +37,11 @@ public sealed partial class RestartTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Equal(8, Regex.Matches(result.Output, "workerpool0-0 \\| flaky start ").Count);
-        Assert.Contains("workerpool0-0 | flaky start 8 succeeds", result.Output);
-        Assert.Contains("local-run: workerpool0-0: restarting (exited with code 3; restart 5 of 5)", result.Output);
-        Assert.Contains("local-run: job retry 1 of 3: The replica workerpool0-0 exited with a non-zero status of 3. It had been restarted 5 times", result.Output);
-        Assert.Contains("local-run: workerpool0-0: restarting (exited with code 3; restart 1 of 5)", result.Output[result.Output.IndexOf("job retry 1", StringComparison.Ordinal)..]);
+        Assert.Equal(8, Regex.Matches(result.Output, "\\[workerpool0-0\\] flaky start ").Count);
+        Assert.Contains("[workerpool0-0] flaky start 8 succeeds", result.Output);
+        Assert.Contains("VertexTraining: workerpool0-0: restarting (exited with code 3; restart 5 of 5)", result.Output);
+        Assert.Contains("VertexTraining: job retry 1 of 3: The replica workerpool0-0 exited with a non-zero status of 3. It had been restarted 5 times", result.Output);
+        Assert.Contains("VertexTraining: workerpool0-0: restarting (exited with code 3; restart 1 of 5)", result.Output[result.Output.IndexOf("job retry 1", StringComparison.Ordinal)..]);
 
         var job = RunAssertions.Job(_cli, result.Output);
         Assert.Equal(LocalJobStates.Succeeded, job.State);
@@ -64,8 +64,8 @@ public sealed partial class RestartTests : IDisposable
 
         Assert.True(result.ExitCode == 1, result.All);
         // (1 start + 5 restarts) x (the first attempt + 3 retries), as Vertex AI documents.
-        Assert.Equal(24, Regex.Matches(result.Output, "workerpool0-0 \\| flaky start ").Count);
-        Assert.Contains("local-run: job retry 3 of 3", result.Output);
+        Assert.Equal(24, Regex.Matches(result.Output, "\\[workerpool0-0\\] flaky start ").Count);
+        Assert.Contains("VertexTraining: job retry 3 of 3", result.Output);
         Assert.Contains($"error {DiagnosticCodes.ReplicaFailed}: The replica workerpool0-0 exited with a non-zero status of 3. It had been restarted 5 times, the most Vertex AI allows a worker. The job was retried 3 times (at most 3), as Vertex AI does, and failed each time.", result.Error);
         Assert.Equal(LocalJobStates.Failed, RunAssertions.Job(_cli, result.Output).State);
         await RunAssertions.NoProcessesLeftWith(_marker);
@@ -96,7 +96,7 @@ public sealed partial class RestartTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
         Assert.True(result.ExitCode == 1, result.All);
-        Assert.Single(Regex.Matches(result.Output, "workerpool0-0 \\| probe task="));
+        Assert.Single(Regex.Matches(result.Output, "\\[workerpool0-0\\] probe task="));
         Assert.Contains("That is a permanent error (its command was not found), which Vertex AI does not restart.", result.Error);
     }
 
@@ -113,8 +113,8 @@ public sealed partial class RestartTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("local-run: workerpool1-0: stopping to restart with workerpool0-0 (VertexRestartJobOnWorkerRestart)", result.Output);
-        Assert.Equal(2, Regex.Matches(result.Output, "workerpool1-0 \\| probe task=workerpool1-0").Count);
+        Assert.Contains("VertexTraining: workerpool1-0: stopping to restart with workerpool0-0 (VertexRestartJobOnWorkerRestart)", result.Output);
+        Assert.Equal(2, Regex.Matches(result.Output, "\\[workerpool1-0\\] probe task=workerpool1-0").Count);
         var restarts = RestartLog.Read(RunAssertions.Job(_cli, result.Output).Record.RunDirectory);
         Assert.Equal(["restarted with workerpool0-0"], restarts["workerpool1-0"].Reasons);
         await RunAssertions.NoProcessesLeftWith(_marker);
@@ -139,16 +139,16 @@ public sealed partial class RestartTests : IDisposable
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Equal(2, Regex.Matches(result.Output, "workerpool0-0: preempted \\(rehearsal workerpool0-0@").Count);
         Assert.Equal(2, Regex.Matches(result.Output, "workerpool0-0: restarting \\(preempted\\)").Count);
-        Assert.Equal(3, Regex.Matches(result.Output, "workerpool0-0 \\| train from epoch ").Count);
+        Assert.Equal(3, Regex.Matches(result.Output, "\\[workerpool0-0\\] train from epoch ").Count);
         // Each start after a preemption resumes where the last checkpoint left off.
-        var resumedAt = Regex.Matches(result.Output, "workerpool0-0 \\| train from epoch ([0-9]+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var resumedAt = Regex.Matches(result.Output, "\\[workerpool0-0\\] train from epoch ([0-9]+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(0, resumedAt[0]);
         Assert.True(resumedAt[1] > 0 && resumedAt[2] > resumedAt[1], string.Join(",", resumedAt) + "\n" + result.All);
 
         // The work redone per preemption is at most one checkpoint interval (one epoch): none when the grace period lets it save.
         // Without a grace period the kill can also land between an epoch's checkpoint and its "done" line, so up to one
         // line per preemption may be missing although the epoch counted (the model check below proves nothing was lost).
-        var executed = Regex.Matches(result.Output, "workerpool0-0 \\| train epoch [0-9]+ done").Count;
+        var executed = Regex.Matches(result.Output, "\\[workerpool0-0\\] train epoch [0-9]+ done").Count;
         Assert.InRange(executed, grace == "0s" ? epochs - 2 : epochs, grace == "0s" ? epochs + 2 : epochs);
 
         var model = File.ReadAllText(Path.Combine(RunAssertions.Job(_cli, result.Output).Record.Folder.OutputsDirectory(null), "model", "model.txt"));
@@ -177,11 +177,11 @@ public sealed partial class RestartTests : IDisposable
 
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.All);
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("local-run: mode: container (podman)", result.Output);
-        Assert.Contains("local-run: workerpool0-0: preempted (rehearsal workerpool0-0@3s)", result.Output);
-        Assert.Contains("local-run: workerpool0-0: preempted (rehearsal workerpool0-0@7s)", result.Output);
-        Assert.Equal(2, Regex.Matches(result.Output, "workerpool0-0 \\| train stopped by SIGTERM after saving epoch [0-9]+").Count);
-        Assert.Equal(epochs, Regex.Matches(result.Output, "workerpool0-0 \\| train epoch [0-9]+ done").Count);
+        Assert.Contains("VertexTraining: mode: container (podman)", result.Output);
+        Assert.Contains("VertexTraining: workerpool0-0: preempted (rehearsal workerpool0-0@3s)", result.Output);
+        Assert.Contains("VertexTraining: workerpool0-0: preempted (rehearsal workerpool0-0@7s)", result.Output);
+        Assert.Equal(2, Regex.Matches(result.Output, "\\[workerpool0-0\\] train stopped by SIGTERM after saving epoch [0-9]+").Count);
+        Assert.Equal(epochs, Regex.Matches(result.Output, "\\[workerpool0-0\\] train epoch [0-9]+ done").Count);
         var job = RunAssertions.Job(_cli, result.Output);
         Assert.Equal(
             File.ReadAllText(Path.Combine(RunAssertions.Job(_cli, uninterrupted.Output).Record.Folder.OutputsDirectory(null), "model", "model.txt")),
@@ -201,10 +201,10 @@ public sealed partial class RestartTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--preempt", "trial-2/workerpool0-0@0.8s", "--grace-period", "10s");
 
         // The probe's train scenario reports no metric (each trial spends the failure budget of 2); what matters is the restart.
-        Assert.Contains("local-run: trial-2-workerpool0-0: preempted (rehearsal trial-2/workerpool0-0@", result.Output);
-        Assert.Contains("local-run: trial-2-workerpool0-0: restarting (preempted)", result.Output);
+        Assert.Contains("VertexTraining: trial-2-workerpool0-0: preempted (rehearsal trial-2/workerpool0-0@", result.Output);
+        Assert.Contains("VertexTraining: trial-2-workerpool0-0: restarting (preempted)", result.Output);
         Assert.DoesNotContain("trial-1-workerpool0-0: preempted", result.Output);
-        Assert.Equal(2, Regex.Matches(result.Output, "trial-2-workerpool0-0 \\| train from epoch ").Count);
+        Assert.Equal(2, Regex.Matches(RunAssertions.TaskLog(_cli, result.Output, "trial-2-workerpool0-0"), "train from epoch ").Count);
     }
 
     [Theory]

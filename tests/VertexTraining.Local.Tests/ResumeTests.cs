@@ -40,7 +40,9 @@ public sealed class ResumeTests : IDisposable
         string firstOutput;
         using (var running = _cli.Start("local-run", "--request", request, "--app", app))
         {
-            await running.WaitForOutputAsync("trial-2-workerpool0-0 | probe task=", RunTimeout);
+            // Under way: its first line is in its log (a study does not stream it to the console).
+            await running.WaitForOutputAsync("VertexTraining: trial 2: started", RunTimeout);
+            await RunAssertions.WaitForLogAsync(_cli, running.Output, "trial-2-workerpool0-0", "probe task=", RunTimeout);
             running.Signal(Leftovers.SigInt);
             Assert.Equal(130, await running.WaitForExitAsync(RunTimeout));
             firstOutput = running.Output;
@@ -57,10 +59,10 @@ public sealed class ResumeTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--resume", name);
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains($"local-run: job {name} ", result.Output);
-        Assert.Contains("local-run: continuing the study: 1 finished trial kept, 1 interrupted trial to run again", result.Output);
-        Assert.Contains("local-run: trial 2: started again with x=0.5", result.Output);
-        Assert.Equal(["2", "3", "4"], Regex.Matches(result.Output, @"local-run: trial (\d+): started").Select(m => m.Groups[1].Value));
+        Assert.Contains($"VertexTraining: job {name} ", result.Output);
+        Assert.Contains("VertexTraining: continuing the study: 1 finished trial kept, 1 interrupted trial to run again", result.Output);
+        Assert.Contains("VertexTraining: trial 2: started again with x=0.5", result.Output);
+        Assert.Equal(["2", "3", "4"], Regex.Matches(result.Output, @"VertexTraining: trial (\d+): started").Select(m => m.Groups[1].Value));
 
         var job = RunAssertions.Job(_cli, result.Output);
         Assert.Equal(name, job.Name);
@@ -100,8 +102,8 @@ public sealed class ResumeTests : IDisposable
         var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", Document(10).Save(_temp.Combine("ten")), "--app", app, "--resume", finished.Name);
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("local-run: continuing the study: 6 finished trials kept, 0 interrupted trials to run again", result.Output);
-        Assert.Equal(["7", "8", "9", "10"], Regex.Matches(result.Output, @"local-run: trial (\d+): started").Select(m => m.Groups[1].Value));
+        Assert.Contains("VertexTraining: continuing the study: 6 finished trials kept, 0 interrupted trials to run again", result.Output);
+        Assert.Equal(["7", "8", "9", "10"], Regex.Matches(result.Output, @"VertexTraining: trial (\d+): started").Select(m => m.Groups[1].Value));
         var ten = Ordered(RunAssertions.Job(_cli, result.Output).TuningJob!);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => i.ToString(CultureInfo.InvariantCulture)), ten.Select(t => t.Id));
         // The grid continues where it stopped: no point measured twice.
@@ -110,7 +112,7 @@ public sealed class ResumeTests : IDisposable
         Assert.All(ten, t => Assert.Equal(1, Runs(RunAssertions.Job(_cli, result.Output), t.Id!)));
         Assert.Equal(10, TableRows(result.Output).Count);
         // The probe reports x, 10x, 5x: the last measurement of x = 10.
-        Assert.Contains("local-run: Best trial: 10 (score = 50, goal MAXIMIZE)", result.Output);
+        Assert.Contains("VertexTraining: Best trial: 10 (score = 50, goal MAXIMIZE)", result.Output);
         var missing = await _cli.RunAsync(RunTimeout, "local-run", "--request", _temp.Combine("ten", "job-request.json"), "--app", app, "--resume", "local/no-such-job");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains($"error {DiagnosticCodes.LocalJobNotFound}: There is no local job local/no-such-job in the index", missing.Error);
@@ -149,5 +151,5 @@ public sealed class ResumeTests : IDisposable
 
     // The trial ids of the end-of-run table.
     private static List<string> TableRows(string output) =>
-        [.. Regex.Matches(output, @"^local-run: \*?\s+(\d+)\s+(SUCCEEDED|INFEASIBLE)\s", RegexOptions.Multiline).Select(m => m.Groups[1].Value)];
+        [.. Regex.Matches(output, @"^VertexTraining: \*?\s+(\d+)\s+(SUCCEEDED|INFEASIBLE)\s", RegexOptions.Multiline).Select(m => m.Groups[1].Value)];
 }

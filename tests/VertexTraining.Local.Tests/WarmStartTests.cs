@@ -42,7 +42,7 @@ public sealed class WarmStartTests : IDisposable
             maxTrials: 2, parallel: 1, maxFailed: 0).Save(_temp.Combine("new")));
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains($"local-run: warm start: 3 trials of {earlierName} seed the search; 1 do not fit this study's parameters (trial 4: x=9 is outside what 'x' takes now)", result.Output);
+        Assert.Contains($"VertexTraining: warm start: 3 trials of {earlierName} seed the search; 1 do not fit this study's parameters (trial 4: x=9 is outside what 'x' takes now)", result.Output);
         var trials = RunAssertions.Job(_cli, result.Output).TuningJob!.Trials!.OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
         Assert.Equal(["1", "2"], trials.Select(t => t.Id));
         Assert.Equal([4.0, 5.0], trials.Select(t => t.Parameters!.Single().Value.GetDouble()));

@@ -10,7 +10,7 @@ internal static class CommonOptions
     /// <summary>Traces each HTTP request (method, URL, status, timing) to stderr. Tokens are never traced.</summary>
     public static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
-        Description = "Print each API request and retry to stderr (access tokens are never printed).",
+        Description = "Print each API request and retry to stderr (access tokens are never printed); local-run: also stream every trial's output lines.",
         Recursive = true,
     };
 }

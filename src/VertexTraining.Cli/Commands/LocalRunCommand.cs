@@ -131,6 +131,11 @@ internal static class LocalRunCommand
                     properties.Add($"VertexTuningWarmStart={string.Join("%3B", earlier)}");
                 }
 
+                if (parse.GetValue(CommonOptions.Verbose))
+                {
+                    properties.Add($"VertexLocalVerbosity={LocalVerbosity.Detailed}");
+                }
+
                 return await PublishRunner.RunAsync(context, parse.GetValue(project), properties, json: false, cancellationToken).ConfigureAwait(false);
             }
 
@@ -148,7 +153,8 @@ internal static class LocalRunCommand
                 parse.GetValue(preempt) ?? [],
                 parse.GetValue(gracePeriod),
                 parse.GetValue(resume),
-                parse.GetValue(warmStart) ?? []);
+                parse.GetValue(warmStart) ?? [],
+                parse.GetValue(CommonOptions.Verbose));
             return await RunAsync(context, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -174,14 +180,14 @@ internal static class LocalRunCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or FormatException)
         {
             context.Err.WriteLine(new VertexDiagnostic(DiagnosticCodes.LocalRequestUnreadable, "--request",
-                $"The job document {settings.RequestPath} cannot be read: {e.Message}").ToCanonicalString("local-run"));
+                $"The job document {settings.RequestPath} cannot be read: {e.Message}").ToCanonicalString());
             return ExitCodes.BadConfiguration;
         }
 
         var rehearsal = LocalRunRehearsal.Read(settings.Preemptions, settings.GracePeriod, "--preempt", "--grace-period");
         if (rehearsal.Error is { } invalid)
         {
-            context.Err.WriteLine(invalid.ToCanonicalString("local-run"));
+            context.Err.WriteLine(invalid.ToCanonicalString());
             return ExitCodes.BadConfiguration;
         }
 
@@ -192,7 +198,7 @@ internal static class LocalRunCommand
         }
         catch (VertexCloudException e)
         {
-            context.Err.WriteLine(e.ToDiagnostic().ToCanonicalString("local-run"));
+            context.Err.WriteLine(e.ToDiagnostic().ToCanonicalString());
             return ExitCodes.ForDiagnostic(e.Code);
         }
 
@@ -215,6 +221,7 @@ internal static class LocalRunCommand
             WarmStart = settings.WarmStart,
             WarmStartCloudJobs = cloudStudies,
             Store = JobLocator.LocalStore(context),
+            StreamAllTaskOutput = settings.Verbose,
         };
 
         // Ctrl-C cancels the token; the runner then stops every replica. The command-line library ends the
@@ -229,7 +236,7 @@ internal static class LocalRunCommand
         }
         catch (LocalRunException e)
         {
-            context.Err.WriteLine(e.ToDiagnostic().ToCanonicalString("local-run"));
+            context.Err.WriteLine(e.ToDiagnostic().ToCanonicalString());
             return e.IsConfigurationError ? ExitCodes.BadConfiguration : ExitCodes.LocalExecutionFailed;
         }
 
@@ -301,5 +308,6 @@ internal static class LocalRunCommand
         IReadOnlyList<string> Preemptions,
         string? GracePeriod,
         string? Resume,
-        IReadOnlyList<string> WarmStart);
+        IReadOnlyList<string> WarmStart,
+        bool Verbose);
 }

@@ -4,8 +4,9 @@ using VertexTraining.Core.Local;
 namespace VertexTraining.Cli.Local;
 
 /// <summary>
-/// Prints a local run: the runner's messages as <c>local-run: ...</c>, each replica line as <c>workerpool1-2 | ...</c>,
-/// diagnostics in MSBuild's canonical format on stderr.
+/// Prints a local run in the tool's one style: its own messages as <c>VertexTraining: ...</c>, like every other
+/// command; each replica line as <c>[workerpool1-2] ...</c>, like <c>dotnet vertex logs</c> and <c>wait</c> print a
+/// task's lines; diagnostics in MSBuild's canonical format on stderr.
 /// </summary>
 internal sealed class ConsoleRunOutput(TextWriter output, TextWriter error) : ILocalRunOutput
 {
@@ -13,7 +14,7 @@ internal sealed class ConsoleRunOutput(TextWriter output, TextWriter error) : IL
     {
         foreach (var line in message.Split('\n'))
         {
-            output.WriteLine($"local-run: {line.TrimEnd('\r')}");
+            output.WriteLine($"VertexTraining: {line.TrimEnd('\r')}");
         }
 
         output.Flush();
@@ -21,13 +22,13 @@ internal sealed class ConsoleRunOutput(TextWriter output, TextWriter error) : IL
 
     public void Diagnostic(VertexDiagnostic diagnostic)
     {
-        error.WriteLine(diagnostic.ToCanonicalString("local-run"));
+        error.WriteLine(diagnostic.ToCanonicalString());
         error.Flush();
     }
 
     public void TaskLine(string task, string line, bool isStandardError)
     {
-        output.WriteLine($"{task} | {line}");
+        output.WriteLine($"[{task}] {line}");
         output.Flush();
     }
 }

@@ -272,4 +272,8 @@ public static class DiagnosticCodes
 
     /// <summary>Warning: VertexTuningWarmStart or VertexResume on a Cloud job, which Vertex AI v1 has no equivalent of.</summary>
     public const string LocalOnlyTuningProperty = "VTX1151";
+
+    // Readable local tuning output (issue 15 part 3).
+    /// <summary>VertexLocalVerbosity is not normal or detailed (checked by the targets before anything is built).</summary>
+    public const string InvalidLocalVerbosity = "VTX5060";
 }

@@ -39,7 +39,8 @@ public static class LocalJobRunner
                 $"The job runs, but could not be recorded in the index {store.IndexDirectory} ({e.Message}); find it in {folder.Root}.", IsWarning: true));
         }
 
-        using var run = new RunOutput(output, folder);
+        // A custom job's replicas stream as they always did; a tuning job's trials print events (TrialEvents) instead.
+        using var run = new RunOutput(output, folder) { StreamTaskLines = options.StreamAllTaskOutput || options.Document.TuningJob is null };
         using var cancelRequested = new CancellationTokenSource();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cancelRequested.Token);
         var watcher = WatchCancelRequest(folder, cancelRequested, cancel.Token);

@@ -76,4 +76,13 @@ public sealed class LocalRunOptions
 
     /// <summary>The index of local jobs; <see cref="LocalJobStore.Default"/> when null.</summary>
     public LocalJobStore? Store { get; init; }
+
+    /// <summary>
+    /// Streams every task's output lines to the output (<c>local-run --verbose</c>, VertexLocalVerbosity=detailed).
+    /// Without it a tuning job prints one line per trial event and a summary; custom jobs always stream.
+    /// </summary>
+    public bool StreamAllTaskOutput { get; init; }
+
+    /// <summary>The least time between two printed values of one running trial.</summary>
+    public TimeSpan TrialProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -144,7 +144,7 @@ internal static class ReplicaSetRun
                 var leftovers = _all.Where(s => !s.Handle.Completion.IsCompleted).ToList();
                 foreach (var replica in leftovers)
                 {
-                    request.Output.Info($"{replica.Task}: stopping");
+                    request.Output.ReplicaInfo($"{replica.Task}: stopping");
                 }
 
                 await Task.WhenAll(leftovers.Select(s => s.Handle.StopAsync(request.StopGrace)).Concat(_stopping)).ConfigureAwait(false);
@@ -202,7 +202,7 @@ internal static class ReplicaSetRun
                 var started = new Started(replica, task, request.Launcher.Start(launch, request.Output.LinesOf(task)));
                 _active.Add(started);
                 _all.Add(started);
-                request.Output.Info($"{task}: started at {replica.Address}");
+                request.Output.ReplicaInfo($"{task}: started at {replica.Address}");
                 return null;
             }
             catch (LocalRunException e)
@@ -261,7 +261,7 @@ internal static class ReplicaSetRun
                 var done = _active[exits.IndexOf(first)];
                 _active.Remove(done);
                 var code = await done.Handle.Completion.ConfigureAwait(false);
-                request.Output.Info($"{done.Task}: exited with code {code.ToString(CultureInfo.InvariantCulture)}{(done.Preempted ? " after its preemption" : "")}");
+                request.Output.ReplicaInfo($"{done.Task}: exited with code {code.ToString(CultureInfo.InvariantCulture)}{(done.Preempted ? " after its preemption" : "")}");
                 if (done.Preempted)
                 {
                     // Whatever its exit code (a replica that saved and exited 0 included), a preempted worker comes back.

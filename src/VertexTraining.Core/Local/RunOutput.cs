@@ -29,6 +29,18 @@ internal sealed class RunOutput : IDisposable
         }
     }
 
+    /// <summary>
+    /// A replica's comings and goings (started at an address, exited, stopping): shown with the replicas' own lines,
+    /// so a study that does not stream them prints its trial events without them.
+    /// </summary>
+    public void ReplicaInfo(string message)
+    {
+        if (StreamTaskLines)
+        {
+            Info(message);
+        }
+    }
+
     public void Diagnostic(VertexDiagnostic diagnostic)
     {
         lock (_gate)
@@ -36,6 +48,12 @@ internal sealed class RunOutput : IDisposable
             _output.Diagnostic(diagnostic);
         }
     }
+
+    /// <summary>
+    /// Whether task lines reach the caller's output as well as the logs. A tuning job's parallel trials would
+    /// interleave their lines, so it shows trial events instead unless asked to stream (<c>--verbose</c>).
+    /// </summary>
+    public bool StreamTaskLines { get; init; } = true;
 
     /// <summary>Adds a reader of every task line (task, line), called in order with the output.</summary>
     public void Observe(Action<string, string> observer)
@@ -69,7 +87,11 @@ internal sealed class RunOutput : IDisposable
                     log.WriteLine(line);
                 }
 
-                _output.TaskLine(task, line, isError);
+                if (StreamTaskLines)
+                {
+                    _output.TaskLine(task, line, isError);
+                }
+
                 foreach (var observer in _observers)
                 {
                     observer(task, line);

@@ -77,6 +77,13 @@ internal sealed class TuningRun
         _output.Info(string.Create(CultureInfo.InvariantCulture,
             $"tuning: up to {maxTrials} trials, {parallel} at a time, {SearchAlgorithms.Describe(algorithm.Name)} (seed {_seed}), metric '{metric.MetricId}' ({(goal == MetricGoal.Maximize ? "maximize" : "minimize")}, {(best ? "best" : "last")} measurement), {(maxFailed > 0 ? $"fail after {maxFailed} failed trials" : "fail when more than half of the finished trials failed")}{(stoppingRule is null ? "" : $", early stopping {stoppingRule.Name}")}"));
 
+        if (!_output.StreamTaskLines)
+        {
+            _output.Info(TrialEvents.OutputNotStreamed(_folder));
+        }
+
+        await using var progress = new TrialProgressWatch(metric.MetricId, _options.TrialProgressInterval, _output.Info);
+        string? summary = null;
         using var stopTrials = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var finished = new List<Observation>();
         var running = new Dictionary<Task<ReplicaSetOutcome>, (string Id, ParameterAssignment Parameters, DateTimeOffset Start)>();
@@ -145,7 +152,8 @@ internal sealed class TuningRun
                     Parameters = [.. assignment.Values.Select(p => new TrialParameter { ParameterId = p.Key, Value = p.Value.ToJsonElement() })],
                     StartTime = JobResource.Timestamp(start),
                 }));
-                _output.Info($"trial {id}: {(again ? "started again" : "started")} with {assignment}");
+                _output.Info(TrialEvents.Started(id, assignment.ToString(), again));
+                progress.Add(id, PrimaryMetricFile(id));
                 // Each trial gets addresses of its own: parallel trials of a multi-replica job must not share ports.
                 var layout = _layout.WithFreshPorts();
                 var request = new ReplicaSetRequest(layout, _launcher, new ReplicaRunContext(_jobId, _folder, id, _options.PassGpus),
@@ -163,6 +171,13 @@ internal sealed class TuningRun
                 }
             }
 
+            // Printed when it changed: after trials started or finished.
+            if (TrialEvents.Summary(TrialReport.From(_resource.TuningJob!)) is var now && now != summary)
+            {
+                summary = now;
+                _output.Info(now);
+            }
+
             if (running.Count == 0)
             {
                 break;
@@ -171,6 +186,7 @@ internal sealed class TuningRun
             var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
             var (trialId, parameters, trialStart) = running[done];
             running.Remove(done);
+            progress.Remove(trialId);
             var outcome = await done.ConfigureAwait(false);
             TrialCurveWatch? curve = null;
             if (watches.Remove(trialId, out var watching))
@@ -185,6 +201,7 @@ internal sealed class TuningRun
                 // Stopped because the job ended (cancelled, or failed through other trials).
                 Finish(trialId, LocalJobStates.TrialInfeasible, null, null,
                     TrialReport.StoppedWithTheJobPrefix + (cancellationToken.IsCancellationRequested ? "was cancelled." : "failed."));
+                _output.Info(TrialEvents.StoppedWithTheJob(trialId, cancellationToken.IsCancellationRequested));
                 continue;
             }
 
@@ -213,8 +230,7 @@ internal sealed class TuningRun
 
                     finished.Add(new Observation(parameters, learned));
 
-                    _output.Info(string.Create(CultureInfo.InvariantCulture,
-                        $"trial {trialId}: {metric.MetricId} = {value:R}{(stoppedAt is { } step ? $" (stopped early at step {step})" : "")}"));
+                    _output.Info(TrialEvents.Finished(trialId, metric.MetricId, value, stoppedAt));
                 }
                 else
                 {
@@ -237,7 +253,7 @@ internal sealed class TuningRun
                 lastFailure = outcome.Message;
                 Finish(trialId, LocalJobStates.TrialInfeasible, null, null, $"Trial failed: {outcome.Message}");
                 finished.Add(new Observation(parameters, null));
-                _output.Info($"trial {trialId}: failed: {outcome.Message}");
+                _output.Info(TrialEvents.Failed(trialId, outcome.Message ?? "", LocalJobName.ToName(_jobId), _folder));
                 if (outcome.End == ReplicaSetEnd.CouldNotStart)
                 {
                     // Nothing else will start either.
