@@ -41,6 +41,7 @@ try
         "flaky" => Flaky(),
         "train" => Train(),
         "curve" => await Curve(),
+        "files" => Files(),
         _ => Fail($"unknown probe '{probe}'"),
     };
 }
@@ -309,4 +310,19 @@ static (StreamReader Reader, StreamWriter Writer) Streams(TcpClient client)
 {
     var stream = client.GetStream();
     return (new StreamReader(stream, Encoding.UTF8), new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true });
+}
+
+// A trainer that reads its data from a share and leaves a result there (--read, --write: paths under /mnt/nfs or /mnt/lustre).
+int Files()
+{
+    var read = hp.Get("read", "");
+    if (read.Length > 0)
+    {
+        Console.WriteLine($"probe read {read}: {File.ReadAllText(read).Trim()}");
+    }
+
+    var write = hp.Get("write", "");
+    File.WriteAllText(write, $"written by {task}\n");
+    Console.WriteLine($"probe wrote {write}");
+    return 0;
 }

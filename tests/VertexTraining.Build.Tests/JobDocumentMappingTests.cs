@@ -38,6 +38,7 @@ public sealed class JobDocumentMappingTests : IDisposable
         Json.Bool(document, "jobSpec.enableWebAccess", true);
         Json.Bool(document, "jobSpec.enableDashboardAccess", false);
         Json.String(document, "jobSpec.persistentResourceId", "gpu-pool-1");
+        Json.String(document, "jobSpec.protectedArtifactLocationId", "us-east1");
 
         // Pool 0 takes the Vertex* machine properties; pool 2 (ParameterServers) is not declared and
         // stays {} so Evaluators keeps index 3. replicaCount is int64 (a string); the rest int32 numbers.

@@ -156,6 +156,8 @@ public sealed class ValidationTests(ValidationFixture fixture) : IClassFixture<V
             ["gpu-partition-not-mig"] = P("VTX1179", ("VertexGpuPartitionSize", "half")),
             ["tpu-topology-on-gpu-machine"] = P("VTX1180", ("VertexTpuTopology", "2x2")),
             ["nfs-mount-without-path"] = I("VTX1181", """    <VertexNfsMount Include="data" Server="10.0.0.2" />"""),
+            ["lustre-mount-ip-not-ipv4"] = I("VTX1182", """    <VertexLustreMount Include="scratch" InstanceIp="lustre.internal" VolumeHandle="vh" Filesystem="lfs" />"""),
+            ["protected-artifact-location-zone"] = P("VTX1183", ("VertexProtectedArtifactLocation", "europe-west4-a")),
             ["boot-disk-too-small"] = P("VTX1026", ("VertexBootDiskSizeGb", "50")),
             ["boot-disk-type-unknown"] = P("VTX1027", ("VertexBootDiskType", "pd-fast")),
             ["replica-count-zero"] = P("VTX1030", ("VertexReplicaCount", "0")),

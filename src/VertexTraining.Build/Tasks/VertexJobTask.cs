@@ -27,6 +27,9 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
     /// <summary>@(VertexNfsMount).</summary>
     public ITaskItem[] NfsMounts { get; set; } = [];
 
+    /// <summary>@(VertexLustreMount).</summary>
+    public ITaskItem[] LustreMounts { get; set; } = [];
+
     /// <summary>@(VertexLabel).</summary>
     public ITaskItem[] Labels { get; set; } = [];
 
@@ -64,6 +67,7 @@ public abstract class VertexJobTask : Microsoft.Build.Utilities.Task
         AddItems(inputs, VertexItem.EnvironmentVariable, EnvironmentVariables);
         AddItems(inputs, VertexItem.Label, Labels);
         AddItems(inputs, VertexItem.NfsMount, NfsMounts);
+        AddItems(inputs, VertexItem.LustreMount, LustreMounts);
         AddItems(inputs, VertexItem.WorkerPool, WorkerPools);
         AddItems(inputs, VertexItem.Metric, Metrics);
         AddItems(inputs, VertexItem.Hyperparameter, Hyperparameters);

@@ -62,6 +62,11 @@ internal static class LocalRunCommand
             Description = "An earlier tuning job, local/<id> or projects/P/locations/R/hyperparameterTuningJobs/ID, whose succeeded trials seed this study's search (VertexTuningWarmStart). Repeatable.",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var mount = new Option<string[]>("--mount")
+        {
+            Description = $"A local folder for a share of the job, {SharedMounts.ValidForm}: bind-mounted there in container mode (default: a folder of the run). Repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var property = new Option<string[]>("--property", "-p")
         {
             Description = "An MSBuild property for the publish (without --request), as -p:Name=Value.",
@@ -70,7 +75,7 @@ internal static class LocalRunCommand
 
         var command = new Command("local-run", "Run a job on this machine as Vertex AI would: each replica as a container (podman or docker) or a process, with CLUSTER_SPEC, TF_CONFIG and AIP_* set; tuning jobs run their trials locally.")
         {
-            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property, preempt, gracePeriod, resume, warmStart,
+            project, request, app, archive, image, pull, mode, runDirectory, gpus, seed, json, property, preempt, gracePeriod, resume, warmStart, mount,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -84,6 +89,14 @@ internal static class LocalRunCommand
                     // The build prints the run as it goes; its record is read afterwards (status --json).
                     context.Err.WriteLine(new VertexDiagnostic(DiagnosticCodes.InvalidCommandLine, "local-run",
                         "--json needs --request; for a PROJECT, run it and then 'dotnet vertex status local/<id> --json' (the id is printed by the run).").ToCanonicalString());
+                    return ExitCodes.BadConfiguration;
+                }
+
+                if (parse.GetValue(mount) is { Length: > 0 })
+                {
+                    // A project names its folders itself, as LocalPath metadata of its VertexNfsMount / VertexLustreMount items.
+                    context.Err.WriteLine(new VertexDiagnostic(DiagnosticCodes.InvalidCommandLine, "local-run",
+                        "--mount needs --request; for a PROJECT, set LocalPath on its VertexNfsMount or VertexLustreMount items.").ToCanonicalString());
                     return ExitCodes.BadConfiguration;
                 }
 
@@ -154,7 +167,8 @@ internal static class LocalRunCommand
                 parse.GetValue(gracePeriod),
                 parse.GetValue(resume),
                 parse.GetValue(warmStart) ?? [],
-                parse.GetValue(CommonOptions.Verbose));
+                parse.GetValue(CommonOptions.Verbose),
+                parse.GetValue(mount) ?? []);
             return await RunAsync(context, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -191,6 +205,13 @@ internal static class LocalRunCommand
             return ExitCodes.BadConfiguration;
         }
 
+        var mountFolders = SharedMounts.ReadFolders(settings.MountFolders, context.WorkingDirectory, "--mount");
+        if (mountFolders.Error is { } badMount)
+        {
+            context.Err.WriteLine(badMount.ToCanonicalString());
+            return ExitCodes.BadConfiguration;
+        }
+
         Dictionary<string, Core.Api.HyperparameterTuningJob> cloudStudies;
         try
         {
@@ -214,6 +235,7 @@ internal static class LocalRunCommand
             Mode = settings.Mode,
             RunDirectory = settings.RunDirectory,
             PassGpus = settings.PassGpus,
+            MountFolders = mountFolders.Folders,
             Seed = settings.Seed,
             Preemptions = rehearsal.Preemptions,
             PreemptionGrace = rehearsal.Grace,
@@ -309,5 +331,6 @@ internal static class LocalRunCommand
         string? GracePeriod,
         string? Resume,
         IReadOnlyList<string> WarmStart,
-        bool Verbose);
+        bool Verbose,
+        IReadOnlyList<string> MountFolders);
 }

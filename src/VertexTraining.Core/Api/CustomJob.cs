@@ -36,6 +36,7 @@ public sealed class CustomJobSpec
     public string? Experiment { get; set; }
     public string? ExperimentRun { get; set; }
     public PscInterfaceConfig? PscInterfaceConfig { get; set; }
+    public string? ProtectedArtifactLocationId { get; set; }
 }
 
 public sealed class PscInterfaceConfig
@@ -60,12 +61,21 @@ public sealed class WorkerPoolSpec
 
     public DiskSpec? DiskSpec { get; set; }
     public List<NfsMount>? NfsMounts { get; set; }
+    public List<LustreMount>? LustreMounts { get; set; }
 }
 
 public sealed class NfsMount
 {
     public string? Server { get; set; }
     public string? Path { get; set; }
+    public string? MountPoint { get; set; }
+}
+
+public sealed class LustreMount
+{
+    public string? InstanceIp { get; set; }
+    public string? VolumeHandle { get; set; }
+    public string? Filesystem { get; set; }
     public string? MountPoint { get; set; }
 }
 

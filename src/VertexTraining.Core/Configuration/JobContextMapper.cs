@@ -86,4 +86,35 @@ internal static partial class JobContextMapper
 
         return new PscInterfaceConfig { NetworkAttachment = attachment };
     }
+
+    /// <summary>
+    /// protectedArtifactLocationId: the region where Vertex keeps the job's artifacts, which the API takes "only if different
+    /// from the job's location" (cloud.google.com/vertex-ai/docs/reference/rest/v1/CustomJobSpec). The job's own region is
+    /// left out with a warning rather than refused: it asks for what happens anyway, and a shared props file may set it.
+    /// </summary>
+    public static string? ReadProtectedArtifactLocation(JobInputs inputs, DiagnosticBag bag)
+    {
+        const string property = VertexProperty.ProtectedArtifactLocation;
+        if (inputs.Get(property) is not { } location)
+        {
+            return null;
+        }
+
+        if (!ResourceFormats.Region().IsMatch(location))
+        {
+            bag.Error(DiagnosticCodes.InvalidProtectedArtifactLocation, property,
+                $"{property} is '{location}'; expected a Vertex AI region id such as europe-west4 or us-east1 (not a zone like us-east1-b, nor a resource name).");
+            return null;
+        }
+
+        var region = inputs.Get(VertexProperty.Region) ?? JobDocumentBuilder.DefaultRegion;
+        if (location == region)
+        {
+            bag.Warning(DiagnosticCodes.ProtectedArtifactLocationIsJobRegion, property,
+                $"{property} is {location}, the job's own region ({VertexProperty.Region}), where its artifacts are kept anyway; it is left out of the job document. Set it only to keep artifacts in another region.");
+            return null;
+        }
+
+        return location;
+    }
 }

@@ -46,6 +46,7 @@ public static class JobDocumentBuilder
             Experiment = experiment,
             ExperimentRun = experimentRun,
             PscInterfaceConfig = JobContextMapper.ReadPsc(inputs, bag),
+            ProtectedArtifactLocationId = JobContextMapper.ReadProtectedArtifactLocation(inputs, bag),
         };
 
         var kms = Pattern(inputs, VertexProperty.KmsKeyName, ResourceFormats.KmsKeyName(), DiagnosticCodes.InvalidKmsKeyName,

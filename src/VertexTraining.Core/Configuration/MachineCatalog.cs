@@ -109,6 +109,11 @@ public static class MachineCatalog
         // TPU pods come in multiples of 32 cores; list the common ones so the message stays useful.
         fits["TPU_V2"] = new(StringComparer.Ordinal) { ["cloud-tpu"] = [8, 32, 64, 128, 256, 512] };
         fits["TPU_V3"] = new(StringComparer.Ordinal) { ["cloud-tpu"] = [8, 32, 64, 128, 256, 512, 1024, 2048] };
+        // TPU v4 slices are counted like v2/v3, in TensorCores (two per chip: v4-8 is four chips, 2x2x1), on cloud-tpu;
+        // the slice's shape goes in tpuTopology.
+        fits["TPU_V4_POD"] = new(StringComparer.Ordinal) { ["cloud-tpu"] = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] };
+        // TPU v5e (v5 litepod) hosts carry the chips their name says; larger slices are set by tpuTopology.
+        fits["TPU_V5_LITEPOD"] = new(StringComparer.Ordinal) { ["ct5lp-hightpu-1t"] = [1], ["ct5lp-hightpu-4t"] = [4], ["ct5lp-hightpu-8t"] = [8] };
         return fits;
     }
 }

@@ -60,10 +60,25 @@ internal static partial class PartitionMapper
                     $"{topologySubject} applies to TPU machine types (ct5lp-hightpu-*, ct6e-standard-*, tpu7x-standard-*, cloud-tpu); the machine type is '{machine.MachineType}'.");
                 topology = null;
             }
+            else if (TpuDimensions(machine) is { } dimensions && topology.Count(c => c == 'x') + 1 != dimensions)
+            {
+                bag.Error(DiagnosticCodes.InvalidTpuTopology, topologySubject,
+                    $"{topologySubject} is '{topology}'; {TpuGeneration(machine)} chips form a {dimensions}-D slice, so give {dimensions} dimensions, such as {(dimensions == 3 ? "2x2x1 or 2x2x2" : "2x2 or 4x4")}.");
+                topology = null;
+            }
         }
 
         return (partition, topology);
     }
+
+    // TPU v4 chips are wired in a 3-D torus (slices 2x2x1, 2x2x2, 4x4x4...), v5e chips in a 2-D one (1x1 to 16x16)
+    // (cloud.google.com/tpu/docs/v4, cloud.google.com/tpu/docs/v5e); other generations are left to the service.
+    private static int? TpuDimensions(MachineSpec machine) =>
+        machine.AcceleratorType == "TPU_V4_POD" ? 3
+        : machine.AcceleratorType == "TPU_V5_LITEPOD" || machine.MachineType?.StartsWith("ct5lp-", StringComparison.Ordinal) == true ? 2
+        : null;
+
+    private static string TpuGeneration(MachineSpec machine) => machine.AcceleratorType == "TPU_V4_POD" ? "TPU v4" : "TPU v5e";
 
     private static bool IsTpuMachine(MachineSpec machine) =>
         machine.MachineType is { } type && (type == "cloud-tpu" || type.StartsWith("ct5lp-", StringComparison.Ordinal)

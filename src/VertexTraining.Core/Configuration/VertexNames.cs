@@ -55,6 +55,7 @@ public static class VertexProperty
     public const string Reservation = "VertexReservation";
     public const string GpuPartitionSize = "VertexGpuPartitionSize";
     public const string TpuTopology = "VertexTpuTopology";
+    public const string ProtectedArtifactLocation = "VertexProtectedArtifactLocation";
 
     /// <summary>Not in the job document, but validated with it: where the image is pushed.</summary>
     public const string ContainerRegistry = "ContainerRegistry";
@@ -66,6 +67,7 @@ public static class VertexItem
     public const string Arg = "VertexArg";
     public const string EnvironmentVariable = "VertexEnvironmentVariable";
     public const string NfsMount = "VertexNfsMount";
+    public const string LustreMount = "VertexLustreMount";
     public const string Label = "VertexLabel";
     public const string WorkerPool = "VertexWorkerPool";
     public const string Metric = "VertexMetric";

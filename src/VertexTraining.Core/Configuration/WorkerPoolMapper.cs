@@ -30,13 +30,13 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
         var pools = inputs.GetItems(VertexItem.WorkerPool);
         var specs = pools.Count == 0 ? MapDefaultShape(imageUri, env, args) : MapDeclaredPools(pools, imageUri, env, args);
         AddPoolEnvironment(specs);
-        if (NfsMountMapper.Read(inputs, read.Diagnostics) is { } mounts)
+        var nfs = NfsMountMapper.Read(inputs, read.Diagnostics);
+        var lustre = LustreMountMapper.Read(inputs, read.Diagnostics);
+        // Every replica of every pool sees the same shares, as every pool gets the same args.
+        foreach (var spec in specs.Where(s => s.ContainerSpec is not null))
         {
-            // Every replica of every pool sees the same shares, as every pool gets the same args.
-            foreach (var spec in specs.Where(s => s.ContainerSpec is not null))
-            {
-                spec.NfsMounts = mounts;
-            }
+            spec.NfsMounts = nfs;
+            spec.LustreMounts = lustre;
         }
 
         return specs;

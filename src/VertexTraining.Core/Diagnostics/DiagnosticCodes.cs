@@ -67,6 +67,15 @@ public static class DiagnosticCodes
     /// <summary>A VertexNfsMount has a bad mount point, lacks Server or an absolute Path, or repeats a mount point.</summary>
     public const string InvalidNfsMount = "VTX1181";
 
+    /// <summary>A VertexLustreMount has a bad mount point, lacks InstanceIp (an IPv4 address), VolumeHandle or Filesystem, or repeats a mount point.</summary>
+    public const string InvalidLustreMount = "VTX1182";
+
+    /// <summary>VertexProtectedArtifactLocation is not a region id.</summary>
+    public const string InvalidProtectedArtifactLocation = "VTX1183";
+
+    /// <summary>Warning: VertexProtectedArtifactLocation is the job's own region, where artifacts stay anyway; it is left out.</summary>
+    public const string ProtectedArtifactLocationIsJobRegion = "VTX1184";
+
     /// <summary>VertexLocalMode is not auto, container or process (raised by the targets).</summary>
     public const string InvalidLocalMode = "VTX1009";
 
@@ -276,4 +285,14 @@ public static class DiagnosticCodes
     // Readable local tuning output (issue 15 part 3).
     /// <summary>VertexLocalVerbosity is not normal or detailed (checked by the targets before anything is built).</summary>
     public const string InvalidLocalVerbosity = "VTX5060";
+
+    // Shares of the job in local runs (issue 17).
+    /// <summary>The job mounts NFS or Lustre shares, which a process-mode run cannot place at /mnt/nfs or /mnt/lustre.</summary>
+    public const string LocalMountInProcessMode = "VTX5070";
+
+    /// <summary>A local folder for a share (<c>--mount</c>, LocalPath) is malformed or names no share of the job.</summary>
+    public const string LocalMountFolderInvalid = "VTX5071";
+
+    /// <summary>The local folder for a share cannot be created.</summary>
+    public const string LocalMountFolderUnusable = "VTX5072";
 }

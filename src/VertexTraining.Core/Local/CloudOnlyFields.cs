@@ -31,12 +31,12 @@ public static class CloudOnlyFields
             yield return $"no reservation locally: {string.Join(", ", reserved)} (Compute Engine reservations hold cloud capacity; replicas run on this machine)";
         }
 
-        var pools = spec.WorkerPoolSpecs ?? [];
-        if (pools.SelectMany(p => p.NfsMounts ?? []).Select(m => $"{m.Server}:{m.Path} at /mnt/nfs/{m.MountPoint}").Distinct().ToList() is { Count: > 0 } mounts)
+        if (spec.ProtectedArtifactLocationId is { } location)
         {
-            yield return $"not mounted locally: NFS {string.Join(", ", mounts)} (a local run reads local paths; pass them with VertexArg or an environment variable)";
+            yield return $"not kept in another region locally: protected artifact location {location} (artifacts stay in the run folder on this machine)";
         }
 
+        var pools = spec.WorkerPoolSpecs ?? [];
         if (pools.Any(p => p.MachineSpec?.GpuPartitionSize is not null || p.MachineSpec?.TpuTopology is not null))
         {
             yield return "not applied locally: GPU partition size and TPU topology (replicas share this machine's devices)";

@@ -39,6 +39,9 @@ internal sealed class ContainerReplicaLauncher : IReplicaLauncher
         _passGpus = passGpus;
     }
 
+    /// <summary>The job's shares and their local folders, bind-mounted where Vertex AI mounts them in the pools that use them.</summary>
+    public IReadOnlyList<SharedMount> Mounts { get; init; } = [];
+
     public void Validate(IReadOnlyList<LocalReplica> replicas)
     {
         foreach (var replica in replicas.Where(r => string.IsNullOrEmpty(r.Container.ImageUri)).Take(1))
@@ -113,6 +116,15 @@ internal sealed class ContainerReplicaLauncher : IReplicaLauncher
             // ':z' relabels for SELinux hosts and is ignored elsewhere.
             arguments.Add("--volume");
             arguments.Add($"{folder}:{folder}:z");
+        }
+
+        foreach (var (path, _) in SharedMounts.Of(launch.Replica.Pool))
+        {
+            if (Mounts.FirstOrDefault(m => m.ContainerPath == path) is { } mount)
+            {
+                arguments.Add("--volume");
+                arguments.Add($"{mount.HostFolder}:{path}:z");
+            }
         }
 
         if (_passGpus)

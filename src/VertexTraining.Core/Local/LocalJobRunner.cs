@@ -72,7 +72,14 @@ public static class LocalJobRunner
             {
                 run.Info(note);
             }
-            launcher = await CreateLauncherAsync(options, choice, spec, locator, run, cancel.Token).ConfigureAwait(false);
+
+            var mounts = SharedMounts.Prepare(spec, options.MountFolders, folder, mode);
+            foreach (var mount in mounts)
+            {
+                run.Info(mount.Describe());
+            }
+
+            launcher = await CreateLauncherAsync(options, choice, spec, mounts, locator, run, cancel.Token).ConfigureAwait(false);
             launcher.Validate(layout.Replicas);
             if (options.PassGpus)
             {
@@ -213,7 +220,7 @@ public static class LocalJobRunner
     }
 
     private static async Task<IReplicaLauncher> CreateLauncherAsync(
-        LocalRunOptions options, ModeChoice choice, CustomJobSpec spec, ExecutableLocator locator, RunOutput run, CancellationToken cancellationToken)
+        LocalRunOptions options, ModeChoice choice, CustomJobSpec spec, IReadOnlyList<SharedMount> mounts, ExecutableLocator locator, RunOutput run, CancellationToken cancellationToken)
     {
         if (choice.Mode == ExecutionMode.Process)
         {
@@ -244,7 +251,7 @@ public static class LocalJobRunner
             }
         }
 
-        return new ContainerReplicaLauncher(engine, reference, BuiltImage.Matcher(spec, name), options.PassGpus);
+        return new ContainerReplicaLauncher(engine, reference, BuiltImage.Matcher(spec, name), options.PassGpus) { Mounts = mounts };
     }
 
     private static async Task WatchCancelRequest(RunFolder folder, CancellationTokenSource cancelRequested, CancellationToken stop)

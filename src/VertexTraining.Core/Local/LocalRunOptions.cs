@@ -35,6 +35,12 @@ public sealed class LocalRunOptions
     /// </summary>
     public bool PassGpus { get; init; }
 
+    /// <summary>
+    /// Local folders for the job's NFS and Lustre shares, by where they are mounted (<c>/mnt/nfs/data</c>): bind-mounted
+    /// there in container mode (LocalPath on the items, <c>local-run --mount</c>). A share without one gets a folder of the run.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> MountFolders { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Seeds the search algorithms; random when null.</summary>
     public int? Seed { get; init; }
 
