@@ -34,8 +34,8 @@ public sealed class SharedMountBuildTests
 
         build.AssertSuccess();
         var data = Path.Combine(project.Directory, "shared data");
-        Assert.Contains(build.Lines, l => l.Trim() == $"local-run: NFS 10.0.0.2:/exports/data at /mnt/nfs/datasets: bind mount of {data}");
-        Assert.Contains(build.Lines, l => l.Trim().StartsWith($"local-run: Lustre 10.90.0.4:/lfs (vh-1) at /mnt/lustre/scratch: bind mount of {Path.Combine(runFolder, "mnt", "lustre", "scratch")}, a folder of the run", StringComparison.Ordinal));
+        Assert.Contains(build.Lines, l => l.Trim() == $"VertexTraining: NFS 10.0.0.2:/exports/data at /mnt/nfs/datasets: bind mount of {data}");
+        Assert.Contains(build.Lines, l => l.Trim().StartsWith($"VertexTraining: Lustre 10.90.0.4:/lfs (vh-1) at /mnt/lustre/scratch: bind mount of {Path.Combine(runFolder, "mnt", "lustre", "scratch")}, a folder of the run", StringComparison.Ordinal));
         Assert.True(Directory.Exists(data), build.Describe());
         // LocalPath stays on this machine: the document has the API's fields only.
         var pool = Json.ParseObject(project.VertexFile("job-request.json", build))["jobSpec"]!["workerPoolSpecs"]![0]!;

@@ -48,11 +48,11 @@ public sealed class SharedMountTests : IDisposable
         Assert.True(result.ExitCode == 0, result.All);
         var job = RunAssertions.Job(_cli, result.Output);
         var runShare = Path.Combine(job.Record.Folder.Root, "mnt", "lustre", "scratch");
-        Assert.Contains($"local-run: NFS 10.0.0.2:/exports/data at /mnt/nfs/datasets: bind mount of {data}\n", result.Output);
-        Assert.Contains($"local-run: Lustre 10.90.0.4:/lfs (my-project/us-central1-a/lustre1) at /mnt/lustre/scratch: bind mount of {runShare}, a folder of the run", result.Output);
+        Assert.Contains($"VertexTraining: NFS 10.0.0.2:/exports/data at /mnt/nfs/datasets: bind mount of {data}\n", result.Output);
+        Assert.Contains($"VertexTraining: Lustre 10.90.0.4:/lfs (my-project/us-central1-a/lustre1) at /mnt/lustre/scratch: bind mount of {runShare}, a folder of the run", result.Output);
         Assert.DoesNotContain("not mounted locally", result.Output);
-        Assert.Contains("workerpool0-0 | probe read /mnt/nfs/datasets/in.txt: rows from the test", result.Output);
-        Assert.Contains("workerpool1-0 | probe read /mnt/nfs/datasets/in.txt: rows from the test", result.Output);
+        Assert.Contains("[workerpool0-0] probe read /mnt/nfs/datasets/in.txt: rows from the test", result.Output);
+        Assert.Contains("[workerpool1-0] probe read /mnt/nfs/datasets/in.txt: rows from the test", result.Output);
 
         // What the replicas wrote on the shares is in the local folders, written by the image's user 1000.
         var written = Path.Combine(data, "out.txt");
