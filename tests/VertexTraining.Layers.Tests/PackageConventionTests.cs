@@ -5,6 +5,8 @@ using Microsoft.Build.Framework;
 using VertexTraining.Build.Tasks;
 using VertexTraining.Build.Tasks.Layers;
 using VertexTraining.Build.Tests.Infrastructure;
+using VertexTraining.Core.Configuration;
+using VertexTraining.Core.Containers;
 using VertexTraining.Core.Diagnostics;
 using VertexTraining.Layers.Tests.Infrastructure;
 
@@ -94,6 +96,41 @@ public sealed partial class PackageConventionTests
         Assert.NotEmpty(listed);
         Assert.All(listed, x => Assert.True(known.Contains(x.Match.Groups["code"].Value), $"{x.Document} lists {x.Match.Groups["code"].Value}, which DiagnosticCodes does not define"));
     }
+
+    [Fact]
+    public void Each_default_the_props_set_is_the_one_Core_falls_back_to()
+    {
+        var defaults = PropsDefaults();
+
+        Assert.Equal(JobDocumentBuilder.DefaultRegion, defaults["VertexRegion"]);
+        Assert.Equal(JobDocumentBuilder.DefaultMachineType, defaults["VertexMachineType"]);
+        Assert.Equal(CudaBaseImage.DefaultVersion, defaults["VertexCudaVersion"]);
+        Assert.Equal(CudaBaseImage.DefaultFlavor, defaults["VertexCudaFlavor"]);
+        Assert.Equal(CudaBaseImage.DefaultUbuntu, defaults["VertexUbuntuVersion"]);
+        Assert.Equal(CudaBaseImage.DefaultRepository, defaults["VertexCudaImageRepository"]);
+    }
+
+    [Fact]
+    public void User_overridable_defaults_are_set_once_in_the_props_and_only_body_dependent_ones_in_targets()
+    {
+        // These depend on the project body (VertexProject, AssemblyName, IntermediateOutputPath), which the props precede.
+        string[] bodyDependent = ["VertexTarget", "VertexJobDisplayName", "VertexOutputDirectory"];
+        var props = Directory.GetFiles(BuildFolder, "*.props").SelectMany(f => GuardedDefaults(XDocument.Load(f))).Select(p => p.Name.LocalName).ToList();
+        var targets = Directory.GetFiles(BuildFolder, "*.targets").SelectMany(f => GuardedDefaults(XDocument.Load(f))).Select(p => p.Name.LocalName).ToList();
+
+        Assert.Equal(props.Distinct().Order(), props.Order());
+        Assert.Equal(bodyDependent.Order(), targets.Distinct().Order());
+        Assert.Empty(props.Intersect(targets));
+    }
+
+    /// <summary>The public Vertex* properties given a value only when empty: <c>&lt;VertexX Condition="'$(VertexX)' == ''"&gt;</c>.</summary>
+    private static IEnumerable<XElement> GuardedDefaults(XDocument document) =>
+        document.Descendants("PropertyGroup").Elements()
+            .Where(p => p.Name.LocalName.StartsWith("Vertex", StringComparison.Ordinal)
+                && ((string?)p.Attribute("Condition"))?.Replace(" ", "", StringComparison.Ordinal) == $"'$({p.Name.LocalName})'==''");
+
+    private static Dictionary<string, string> PropsDefaults() =>
+        GuardedDefaults(XDocument.Load(Path.Combine(BuildFolder, "VertexTraining.Build.props"))).ToDictionary(p => p.Name.LocalName, p => p.Value);
 
     [Fact]
     public void Tasks_report_problems_only_through_the_coded_sink()
