@@ -63,7 +63,7 @@ public static class Program
     {
         var root = new RootCommand(
             "dotnet vertex: submit and manage Vertex AI training jobs declared in a .NET project.\n"
-            + "Exit codes: 0 success, 1 job failed, 2 bad configuration, 3 authentication, 4 API or build error, 5 job cancelled, 6 local execution failed, 130 interrupted.");
+            + $"Exit codes: {ExitCodes.Describe()}.");
         root.Options.Add(CommonOptions.Verbose);
         foreach (var command in CommandCatalog.All())
         {

@@ -149,7 +149,7 @@ public sealed class LayerTaskTests : IDisposable
     private ITaskItem[] Stage(string publish, string staging, TaskItem[]? replacements = null)
     {
         var engine = new FakeBuildEngine();
-        var task = new StageImageLayers
+        var task = new StageVertexImageLayers
         {
             BuildEngine = engine,
             PublishDirectory = publish,
@@ -192,7 +192,7 @@ public sealed class LayerTaskTests : IDisposable
 
     private static string Tag(string layer, string content, string below, ITaskItem[] settings)
     {
-        var task = new ComputeLayerTag { BuildEngine = new FakeBuildEngine(), Layer = layer, ContentHash = content, Below = below, Settings = settings };
+        var task = new ComputeVertexLayerTag { BuildEngine = new FakeBuildEngine(), Layer = layer, ContentHash = content, Below = below, Settings = settings };
         Assert.True(task.Execute());
         return task.Tag;
     }

@@ -13,7 +13,7 @@ public sealed class ProcessEnvironmentCollection
 }
 
 /// <summary>
-/// The registry look-ups of one build (FindImageDigest, TagImage) share one client: one token
+/// The registry look-ups of one build (FindVertexImageDigest, TagVertexImage) share one client: one token
 /// handshake with a registry that hands out bearer tokens, renewed when it expires, and the
 /// credentials looked up again when the environment that names them changes.
 /// </summary>
@@ -110,7 +110,7 @@ public sealed class RegistrySessionTests : IDisposable
         _registry.AddManifest(Repository, "vertex-app-1", """{"schemaVersion":2}""");
         Environment.SetEnvironmentVariable("DOTNET_CONTAINER_PUSH_REGISTRY_PWORD", "wrong-secret");
         var build = new SharingBuildEngine();
-        var task = new FindImageDigest { BuildEngine = build, Registry = _registry.Address, Repository = Repository, Reference = "vertex-app-1", Push = true };
+        var task = new FindVertexImageDigest { BuildEngine = build, Registry = _registry.Address, Repository = Repository, Reference = "vertex-app-1", Push = true };
 
         Assert.True(task.Execute());
         Assert.Equal("", task.Digest);
@@ -121,7 +121,7 @@ public sealed class RegistrySessionTests : IDisposable
 
     private string Find(IBuildEngine engine, string tag)
     {
-        var task = new FindImageDigest { BuildEngine = engine, Registry = _registry.Address, Repository = Repository, Reference = tag, Push = true };
+        var task = new FindVertexImageDigest { BuildEngine = engine, Registry = _registry.Address, Repository = Repository, Reference = tag, Push = true };
         Assert.True(task.Execute());
         Assert.Equal("", task.Failure);
         return task.Digest;
@@ -129,7 +129,7 @@ public sealed class RegistrySessionTests : IDisposable
 
     private void Tag(IBuildEngine engine, string digest, string tag)
     {
-        var task = new TagImage { BuildEngine = engine, Registry = _registry.Address, Repository = Repository, Digest = digest, Tags = [new TaskItem(tag)] };
+        var task = new TagVertexImage { BuildEngine = engine, Registry = _registry.Address, Repository = Repository, Digest = digest, Tags = [new TaskItem(tag)] };
         Assert.True(task.Execute());
         Assert.Equal("", task.Failure);
     }

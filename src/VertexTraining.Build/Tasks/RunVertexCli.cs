@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
+using VertexTraining.Core.Diagnostics;
 
 namespace VertexTraining.Build.Tasks;
 
@@ -29,9 +30,13 @@ public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICanc
     [Required]
     public string[] Arguments { get; set; } = [];
 
-    /// <summary>The tool's exit code (see ExitCodes in the CLI).</summary>
+    /// <summary>The tool's exit code (see <see cref="ExitCodes"/>).</summary>
     [Output]
     public int ExitCode { get; private set; }
+
+    /// <summary>What <see cref="ExitCode"/> means, in the words of the CLI's help, for the targets' messages.</summary>
+    [Output]
+    public string ExitCodeMeaning { get; private set; } = "";
 
     /// <inheritdoc />
     public override bool Execute()
@@ -45,7 +50,11 @@ public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICanc
                 return false;
             }
 
-            _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {DotnetHost}.");
+            _process = CliRunner.TryStart(start, out var failure);
+            if (_process is null)
+            {
+                return Log.LogDiagnostic(CliRunner.CannotStart(DotnetHost, CliAssembly, failure), BuildEngine.ProjectFileOfTaskNode);
+            }
         }
 
         // The tool prints its own diagnostics on stderr only, and a training job's output (local
@@ -57,6 +66,7 @@ public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICanc
         _process.BeginErrorReadLine();
         _process.WaitForExit();
         ExitCode = _process.ExitCode;
+        ExitCodeMeaning = ExitCodes.SummaryOf(ExitCode);
         _process.Dispose();
         return !Log.HasLoggedErrors && !_cancelled;
     }
@@ -100,13 +110,10 @@ public sealed partial class RunVertexCli : Microsoft.Build.Utilities.Task, ICanc
         {
             Log.LogMessage(MessageImportance.High, "{0}", line);
         }
-        else if (match.Groups["kind"].Value == "error")
-        {
-            Log.LogError(null, match.Groups["code"].Value, null, match.Groups["origin"].Value, 0, 0, 0, 0, "{0}", match.Groups["text"].Value);
-        }
         else
         {
-            Log.LogWarning(null, match.Groups["code"].Value, null, match.Groups["origin"].Value, 0, 0, 0, 0, "{0}", match.Groups["text"].Value);
+            var diagnostic = new VertexDiagnostic(match.Groups["code"].Value, "dotnet-vertex", match.Groups["text"].Value, IsWarning: match.Groups["kind"].Value == "warning");
+            Log.LogDiagnostic(diagnostic, match.Groups["origin"].Value);
         }
     }
 

@@ -53,10 +53,9 @@ public sealed class SetVertexRegistryCredentials : Microsoft.Build.Utilities.Tas
         {
             // The CLI's stderr carries its VTX3xxx diagnosis (which credential source, how to fix it).
             var reason = result.StandardError.Trim();
-            Log.LogError(null, DiagnosticCodes.RegistryTokenUnavailable, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+            return Log.LogVertexError(DiagnosticCodes.RegistryTokenUnavailable, "VertexRegistryAuth", BuildEngine.ProjectFileOfTaskNode,
                 $"Could not get an access token to push to {Registry}: {(reason.Length > 0 ? reason : "dotnet-vertex auth print-access-token failed with exit code " + result.ExitCode)}. "
                 + $"Run 'dotnet vertex auth check', or set {UserVariable} and {PasswordVariable}.");
-            return false;
         }
 
         Environment.SetEnvironmentVariable(UserVariable, "oauth2accesstoken");

@@ -46,9 +46,8 @@ public sealed class WriteVertexJobRequest : VertexJobTask
         }
         else if (string.IsNullOrWhiteSpace(ImageDigest) || !ImageDigest.StartsWith("sha256:", StringComparison.Ordinal))
         {
-            Log.LogError(null, DiagnosticCodes.MissingImageDigest, null, DiagnosticFile, 0, 0, 0, 0,
+            return Log.LogVertexError(DiagnosticCodes.MissingImageDigest, "ImageDigest", DiagnosticFile,
                 $"The container build returned no image digest ('{ImageDigest}'); the job must pin its image by digest. Check the PublishContainer output above.");
-            return false;
         }
         else
         {
@@ -70,9 +69,8 @@ public sealed class WriteVertexJobRequest : VertexJobTask
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.LogError(null, DiagnosticCodes.DocumentWriteFailed, null, DiagnosticFile, 0, 0, 0, 0,
+            return Log.LogVertexError(DiagnosticCodes.DocumentWriteFailed, "VertexOutputDirectory", DiagnosticFile,
                 $"Could not write the job document to {OutputFile}: {ex.Message}");
-            return false;
         }
 
         return true;

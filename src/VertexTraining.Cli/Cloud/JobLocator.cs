@@ -15,7 +15,7 @@ namespace VertexTraining.Cli.Cloud;
 /// </summary>
 internal static partial class JobLocator
 {
-    public const string DefaultRegion = "us-central1";
+    public const string DefaultRegion = Core.Configuration.JobDocumentBuilder.DefaultRegion;
 
     [GeneratedRegex(@"^[A-Za-z0-9_-]+$")]
     private static partial Regex BareId();

@@ -17,7 +17,8 @@ internal static class WaitCommand
         var options = new CloudOptions();
         var pollInterval = FollowOptionsFactory.PollInterval();
         var noLogs = new Option<bool>("--no-logs") { Description = "Follow the state only, without streaming log lines." };
-        var command = new Command("wait", "Follow a job to its end, streaming state changes and log lines; the exit code comes from the final state (0 succeeded, 1 failed, 5 cancelled, 130 interrupted).")
+        var command = new Command("wait", "Follow a job to its end, streaming state changes and log lines; the exit code comes from the final state ("
+            + $"{ExitCodes.Describe(ExitCodes.Success, ExitCodes.JobFailed, ExitCodes.JobCancelled, ExitCodes.Interrupted)}).")
         {
             job, pollInterval, noLogs,
         };

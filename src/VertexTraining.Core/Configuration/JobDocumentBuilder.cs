@@ -15,7 +15,11 @@ public sealed record JobDocumentResult(JobDocument? Document, IReadOnlyList<Vert
 /// </summary>
 public static class JobDocumentBuilder
 {
+    /// <summary>VertexRegion when none is given; the package's .props sets the same default (a test compares).</summary>
     public const string DefaultRegion = "us-central1";
+
+    /// <summary>VertexMachineType when none is given; the package's .props sets the same default (a test compares).</summary>
+    public const string DefaultMachineType = "n1-standard-4";
 
     /// <summary>Maps <paramref name="inputs"/> to a job document whose pools run <paramref name="imageUri"/>.</summary>
     public static JobDocumentResult Build(JobInputs inputs, string imageUri)

@@ -164,7 +164,7 @@ internal sealed class WorkerPoolMapper(JobInputs inputs, InputReader read)
         string? Pick(string metadata, string property) => pool?.Get(metadata) ?? inputs.Get(property);
 
         var machineSubject = pool is null ? VertexProperty.MachineType : $"{subject} MachineType";
-        var machineType = Pick("MachineType", VertexProperty.MachineType) ?? "n1-standard-4";
+        var machineType = Pick("MachineType", VertexProperty.MachineType) ?? JobDocumentBuilder.DefaultMachineType;
         var checkMachineType = CheckMachineTypes; // read even when every type is known: a bad value is still an error
         if (!ResourceFormats.MachineType().IsMatch(machineType))
         {

@@ -295,4 +295,11 @@ public static class DiagnosticCodes
 
     /// <summary>The local folder for a share cannot be created.</summary>
     public const string LocalMountFolderUnusable = "VTX5072";
+
+    // Diagnostics of the MSBuild tasks themselves (issue 19).
+    /// <summary>The bundled dotnet-vertex CLI could not be started (no dotnet host, or VertexCliAssembly names no CLI).</summary>
+    public const string CliNotStartable = "VTX1190";
+
+    /// <summary>TrustVertexLocalImageRegistry was given an address that is not on loopback; only the build's own registry is trusted over plain HTTP.</summary>
+    public const string LocalImageRegistryNotLoopback = "VTX2080";
 }

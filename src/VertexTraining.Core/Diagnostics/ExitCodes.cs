@@ -1,11 +1,17 @@
 using VertexTraining.Core.Cloud;
-using VertexTraining.Core.Diagnostics;
 
-namespace VertexTraining.Cli;
+namespace VertexTraining.Core.Diagnostics;
+
+/// <summary>One exit code of <c>dotnet vertex</c>: its value, a few words for help text, and what it means.</summary>
+/// <param name="Value">The process exit code.</param>
+/// <param name="Summary">A few words, as the CLI's help lists them.</param>
+/// <param name="Meaning">The full meaning, as README's exit-code table states it (Markdown).</param>
+public sealed record ExitCode(int Value, string Summary, string Meaning);
 
 /// <summary>
 /// The documented exit codes of <c>dotnet vertex</c> (and of SubmitTraining with VertexWait):
-/// scripts branch on them, so they never change meaning.
+/// scripts branch on them, so they never change meaning. <see cref="All"/> is the one place their
+/// meanings are written: the CLI's help, the targets' messages and README's table come from it.
 /// </summary>
 public static class ExitCodes
 {
@@ -32,6 +38,27 @@ public static class ExitCodes
 
     /// <summary>Interrupted by Ctrl-C while following; a cloud job keeps running.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Every exit code, in ascending order.</summary>
+    public static IReadOnlyList<ExitCode> All { get; } =
+    [
+        new(Success, "success", "success; a followed job SUCCEEDED"),
+        new(JobFailed, "job failed", "the job FAILED"),
+        new(BadConfiguration, "bad configuration",
+            "bad configuration or command line (VTX1xxx, e.g. VTX1016 unparsable command line, VTX1017 bad `--poll-interval`; VTX4010, VTX4012 bad job name or request document)"),
+        new(AuthFailed, "authentication", "authentication (VTX3xxx; VTX3007 means the token endpoint was down, try again)"),
+        new(ApiError, "API or build error", "API or build error (VTX2xxx, VTX4xxx; a follower only stops on answers such as 403/404, never on outages)"),
+        new(JobCancelled, "job cancelled", "the job was CANCELLED"),
+        new(LocalExecutionFailed, "local execution failed", "a local run could not start (VTX5xxx)"),
+        new(Interrupted, "interrupted", "interrupted (Ctrl-C)"),
+    ];
+
+    /// <summary>"0 success, 1 job failed, ..." for the given codes (all when none are given), as help text lists them.</summary>
+    public static string Describe(params int[] values) =>
+        string.Join(", ", All.Where(e => values.Length == 0 || values.Contains(e.Value)).Select(e => $"{e.Value} {e.Summary}"));
+
+    /// <summary>The few words for <paramref name="value"/>, or "unknown exit code" for one we never return (a crash, a kill).</summary>
+    public static string SummaryOf(int value) => All.FirstOrDefault(e => e.Value == value)?.Summary ?? "unknown exit code";
 
     /// <summary>The exit code for a diagnostic code: its range decides, except for the job-outcome codes.</summary>
     public static int ForDiagnostic(string code) => code switch

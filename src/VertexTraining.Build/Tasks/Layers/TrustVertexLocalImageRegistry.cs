@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using VertexTraining.Core.Diagnostics;
 using VertexTraining.Core.Local;
 
 namespace VertexTraining.Build.Tasks.Layers;
@@ -8,9 +9,9 @@ namespace VertexTraining.Build.Tasks.Layers;
 /// registry not listed in DOTNET_CONTAINER_INSECURE_REGISTRIES. Set in this build process only,
 /// inside the image build (MSBuild resets the environment per project configuration).
 /// </summary>
-public sealed class TrustLocalImageRegistry : Microsoft.Build.Utilities.Task
+public sealed class TrustVertexLocalImageRegistry : Microsoft.Build.Utilities.Task
 {
-    /// <summary>127.0.0.1:PORT, as <see cref="StartLocalImageRegistry"/> returned it.</summary>
+    /// <summary>127.0.0.1:PORT, as <see cref="StartVertexLocalImageRegistry"/> returned it.</summary>
     [Required]
     public string Address { get; set; } = "";
 
@@ -19,8 +20,8 @@ public sealed class TrustLocalImageRegistry : Microsoft.Build.Utilities.Task
     {
         if (!LoopbackPorts.IsOnHost(Address))
         {
-            Log.LogError($"VertexTraining: '{Address}' is not a loopback registry; only the build's own registry is trusted over plain HTTP.");
-            return false;
+            return Log.LogVertexError(DiagnosticCodes.LocalImageRegistryNotLoopback, "Address", BuildEngine.ProjectFileOfTaskNode,
+                $"'{Address}' is not a loopback registry; only the build's own registry (127.0.0.1:PORT, as StartVertexLocalImageRegistry returns it) is trusted over plain HTTP.");
         }
 
         if (!RegistryClient.IsInsecure(Address))

@@ -7,7 +7,7 @@ namespace VertexTraining.Build.Tasks.Layers;
 /// before). Only the manifest is written again; no layer moves. Never fails the build: on failure
 /// the image is built and pushed by the SDK instead.
 /// </summary>
-public sealed class TagImage : Microsoft.Build.Utilities.Task
+public sealed class TagVertexImage : Microsoft.Build.Utilities.Task
 {
     /// <summary>Registry host.</summary>
     [Required]

@@ -9,7 +9,7 @@ namespace VertexTraining.Build.Tasks.Layers;
 /// each staged as its own folder, with a hash of its content (paths, sizes and bytes only, so the
 /// same content always gives the same hash, whenever and wherever it was published).
 /// </summary>
-public sealed class StageImageLayers : Microsoft.Build.Utilities.Task
+public sealed class StageVertexImageLayers : Microsoft.Build.Utilities.Task
 {
     /// <summary>$(PublishDir): every file in it goes into exactly one layer.</summary>
     [Required]
@@ -73,10 +73,9 @@ public sealed class StageImageLayers : Microsoft.Build.Utilities.Task
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.LogError(null, VertexTraining.Core.Diagnostics.DiagnosticCodes.LayerStagingFailed, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+            return Log.LogVertexError(VertexTraining.Core.Diagnostics.DiagnosticCodes.LayerStagingFailed, "VertexImageLayers", BuildEngine.ProjectFileOfTaskNode,
                 $"Could not split {PublishDirectory} into image layers in {StagingDirectory}: {ex.Message}. "
                 + "Set VertexImageLayers=single to build the image as one layer.");
-            return false;
         }
     }
 

@@ -14,7 +14,7 @@ namespace VertexTraining.Build.Tasks.Layers;
 /// builds) and lives as long as the build: MSBuild disposes it when the build ends, after the
 /// local run has pulled the image.
 /// </remarks>
-public sealed class StartLocalImageRegistry : Microsoft.Build.Utilities.Task
+public sealed class StartVertexLocalImageRegistry : Microsoft.Build.Utilities.Task
 {
     /// <summary>127.0.0.1:PORT of the running registry.</summary>
     [Output]
@@ -47,10 +47,9 @@ public sealed class StartLocalImageRegistry : Microsoft.Build.Utilities.Task
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.HttpListenerException or System.Net.Sockets.SocketException)
         {
-            Log.LogError(null, DiagnosticCodes.LocalImageRegistryFailed, null, BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+            return Log.LogVertexError(DiagnosticCodes.LocalImageRegistryFailed, "VertexImageLayers", BuildEngine.ProjectFileOfTaskNode,
                 $"Could not start the local image registry on 127.0.0.1 with its store in {store}: {ex.Message}. "
                 + "Set VertexImageLayers=single to load the image into the container engine as one archive instead.");
-            return false;
         }
     }
 

@@ -9,7 +9,7 @@ namespace VertexTraining.Build.Tasks.Layers;
 /// decides that image's content. The same inputs always give the same tag, so the registry itself
 /// remembers what was built, for every machine that pushes there.
 /// </summary>
-public sealed class ComputeLayerTag : Microsoft.Build.Utilities.Task
+public sealed class ComputeVertexLayerTag : Microsoft.Build.Utilities.Task
 {
     // Bump when what goes into an image changes, so images built by older rules are not reused.
     private const string Scheme = "vertex-layers/1";

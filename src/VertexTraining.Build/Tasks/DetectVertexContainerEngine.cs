@@ -8,7 +8,7 @@ namespace VertexTraining.Build.Tasks;
 /// (<see cref="ContainerEngine.DetectAsync"/>). A local job runs each replica as a container when one
 /// answers, else as a process of the published app.
 /// </summary>
-public sealed class DetectContainerEngine : Microsoft.Build.Utilities.Task
+public sealed class DetectVertexContainerEngine : Microsoft.Build.Utilities.Task
 {
     /// <summary>podman, docker, or empty when neither works.</summary>
     [Output]

@@ -6,7 +6,7 @@ namespace VertexTraining.Build.Tasks.Layers;
 /// Asks a registry which digest a tag points to. Never fails the build: an image that cannot be
 /// found is built (and pushed) by the SDK, which reports its own errors if the registry is at fault.
 /// </summary>
-public sealed class FindImageDigest : Microsoft.Build.Utilities.Task
+public sealed class FindVertexImageDigest : Microsoft.Build.Utilities.Task
 {
     /// <summary>Registry host (docker.io, host:port).</summary>
     [Required]
