@@ -7,7 +7,7 @@ namespace VertexTraining.Core.Configuration;
 /// <summary>
 /// The checks of the mapping that can be made on a document, made again after VertexJobPatch: the display
 /// name, the primary pool's single replica, each pool's machine, accelerator and count (MachineCatalog), its boot
-/// disk, and the scheduling strategy. Each error names VertexJobPatch and the JSON path at fault; fields the
+/// disk, its shares' mount points, the protected artifact location and the scheduling strategy. Each error names VertexJobPatch and the JSON path at fault; fields the
 /// mapping does not know pass unchecked (that is what the patch is for).
 /// </summary>
 internal static class PatchedDocumentChecks
@@ -40,6 +40,11 @@ internal static class PatchedDocumentChecks
             {
                 CheckPool(pool, index, $"{specName}.workerPoolSpecs[{index}]", Error);
             }
+        }
+
+        if (ProtoJson.String(spec["protectedArtifactLocationId"]) is { } location && !ResourceFormats.Region().IsMatch(location))
+        {
+            Error(DiagnosticCodes.InvalidProtectedArtifactLocation, $"{specName}.protectedArtifactLocationId", $"is '{location}'; expected a Vertex AI region id such as europe-west4.");
         }
 
         var strategy = ProtoJson.String(spec["scheduling"]?["strategy"]);
@@ -81,6 +86,19 @@ internal static class PatchedDocumentChecks
         if (ProtoJson.String(pool["diskSpec"]?["bootDiskType"]) is { } diskType && !BootDiskTypes.Contains(diskType))
         {
             error(DiagnosticCodes.InvalidBootDiskType, $"{path}.diskSpec.bootDiskType", $"is '{diskType}'; valid types are {string.Join(", ", BootDiskTypes)}.");
+        }
+
+        // A share's mountPoint becomes a folder name under /mnt/nfs/ or /mnt/lustre/, on Vertex and in local runs.
+        foreach (var (field, code) in new[] { ("nfsMounts", DiagnosticCodes.InvalidNfsMount), ("lustreMounts", DiagnosticCodes.InvalidLustreMount) })
+        {
+            var mounts = pool[field] as JsonArray ?? [];
+            for (var i = 0; i < mounts.Count; i++)
+            {
+                if (mounts[i] is JsonObject mount && ProtoJson.String(mount["mountPoint"]) is var mountPoint && !MountPointName.IsValid(mountPoint))
+                {
+                    error(code, $"{path}.{field}[{i}].mountPoint", $"is '{mountPoint}'; a mount point is {MountPointName.Rule}.");
+                }
+            }
         }
     }
 
