@@ -230,6 +230,9 @@ public sealed class ProcessModeTests : IDisposable
         Assert.Equal(5, record.Logs("workerpool0-0").Count);
 
         Assert.Contains($"warning {DiagnosticCodes.TrialReportedNoMetric}: Trial 3: The trial reported no value of the metric 'score'.", result.Error);
+        // Both spend the failure budget, and both events say where the trial's output is.
+        Assert.Contains($"VertexTraining: trial 3: failed: The trial reported no value of the metric 'score'. Its output: dotnet vertex logs local/{record.Id} --task trial-3 (files ", result.Output);
+        Assert.Contains($"VertexTraining: trial 2: failed: The replica workerpool0-0 exited with a non-zero status of 42.", result.Output);
         Assert.Matches(@"VertexTraining: \*\s+5\s+SUCCEEDED\s+50\s+\S+s\s+x=5\n", result.Output);
         Assert.Matches(@"VertexTraining:\s+2\s+INFEASIBLE\s+\S+s\s+x=2\s+infeasible: Trial failed", result.Output);
         Assert.Contains("VertexTraining: Best trial: 5 (score = 50, goal MAXIMIZE)", result.Output);

@@ -243,6 +243,7 @@ internal sealed class TuningRun
                     // budget, so a trainer that never reports stops the study early instead of running every trial.
                     failedCount++;
                     lastFailure = reason;
+                    _output.Info(TrialEvents.Failed(trialId, reason, LocalJobName.ToName(_jobId), _folder));
                     _output.Diagnostic(new VertexDiagnostic(DiagnosticCodes.TrialReportedNoMetric, $"trial {trialId}",
                         $"Trial {trialId}: {reason} Report it with HyperTune.Report(\"{metric.MetricId}\", value).", IsWarning: true));
                 }
