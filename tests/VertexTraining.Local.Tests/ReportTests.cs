@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using VertexTraining.Core.Local;
-using VertexTraining.Runtime.Tests.TensorBoard;
+using VertexTraining.Testing.TensorBoard;
 
 namespace VertexTraining.Local.Tests;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace VertexTraining.Build.Tests.Infrastructure;
+namespace VertexTraining.Testing;
 
 /// <summary>What a child process did: its exit code and its stdout and stderr, interleaved as they arrived.</summary>
-internal sealed record ProcessResult(string FileName, IReadOnlyList<string> Arguments, int ExitCode, string Output, TimeSpan Elapsed, bool TimedOut)
+public sealed record ProcessResult(string FileName, IReadOnlyList<string> Arguments, int ExitCode, string Output, TimeSpan Elapsed, bool TimedOut)
 {
     public string CommandLine => FileName + " " + string.Join(" ", Arguments.Select(a => a.Contains(' ') ? $"'{a}'" : a));
 
@@ -14,7 +14,7 @@ internal sealed record ProcessResult(string FileName, IReadOnlyList<string> Argu
 }
 
 /// <summary>Runs a child process with a timeout, capturing everything it prints.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     /// <param name="environment">Variables to set (a null value removes the variable) on top of <paramref name="baseEnvironment"/>.</param>
     /// <param name="baseEnvironment">When set, replaces the inherited environment entirely.</param>
