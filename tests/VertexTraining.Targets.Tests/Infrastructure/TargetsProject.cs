@@ -116,6 +116,9 @@ internal sealed class TargetsProject : IDisposable
         {
             // The task assembly just built, not a packed copy (the props let tests point it elsewhere).
             ["VertexTrainingTasksAssembly"] = TasksAssembly,
+            // This tier runs no CLI: a target that would (a submission, a quota check) fails on the missing
+            // assembly instead of reaching Google.
+            ["VertexCliAssembly"] = "/nonexistent/dotnet-vertex.dll",
             // The temp folder must not pick up a Directory.Build.* of whatever is above it.
             ["ImportDirectoryBuildProps"] = "false",
             ["ImportDirectoryBuildTargets"] = "false",
