@@ -5,7 +5,7 @@ namespace VertexTraining.Testing;
 
 /// <summary>
 /// A child process started for a test: its arguments passed one by one (no shell quoting), its environment this
-/// one's with the test's changes, its input closed unless told otherwise, and its output collected as it arrives, both per stream and
+/// one's with the test's changes, its input closed, and its output collected as it arrives, both per stream and
 /// interleaved in the order it came.
 /// </summary>
 public sealed class ChildProcess : IDisposable
@@ -30,18 +30,12 @@ public sealed class ChildProcess : IDisposable
 
     /// <param name="environment">Variables to set on top of this process's; a null value removes the variable.</param>
     /// <param name="prepare">Adjusts the start info before <paramref name="environment"/> is applied (say, to remove inherited variables).</param>
-    /// <param name="closeInput">
-    /// Closes the child's input at once, so that nothing waits for a terminal. Leave it open for a tool whose SIGINT
-    /// handling is under test: with its input closed, dotnet-vertex sent SIGINT while waiting did not stop (seen in
-    /// ProcessTests' Ctrl-C test, which passes with it open, as with a terminal).
-    /// </param>
     public static ChildProcess Start(
         string fileName,
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null,
-        Action<ProcessStartInfo>? prepare = null,
-        bool closeInput = true)
+        Action<ProcessStartInfo>? prepare = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -73,10 +67,8 @@ public sealed class ChildProcess : IDisposable
         child.Process.OutputDataReceived += (_, e) => child.Append(child.StandardOutput, e.Data);
         child.Process.ErrorDataReceived += (_, e) => child.Append(child.StandardError, e.Data);
         child.Process.Start();
-        if (closeInput)
-        {
-            child.Process.StandardInput.Close();
-        }
+        // Nothing a test starts may wait for a terminal.
+        child.Process.StandardInput.Close();
         child.Process.BeginOutputReadLine();
         child.Process.BeginErrorReadLine();
         return child;

@@ -173,8 +173,7 @@ public sealed class CliHarness : IAsyncDisposable
     /// <summary>Runs the real dotnet-vertex as a child process with the harness's environment.</summary>
     public async Task<CliResult> RunProcessAsync(string[] args, TimeSpan? timeout = null, Func<Process, StringBuilder, Task>? whileRunning = null)
     {
-        // Input left open: the Ctrl-C tests signal the tool as a terminal would.
-        using var child = ChildProcess.Start("dotnet", [CliAssembly, .. args], Environment, Temp.Path, RemoveGoogleEnvironment, closeInput: false);
+        using var child = ChildProcess.Start("dotnet", [CliAssembly, .. args], Environment, Temp.Path, RemoveGoogleEnvironment);
         if (whileRunning is not null)
         {
             await whileRunning(child.Process, child.StandardOutput);
