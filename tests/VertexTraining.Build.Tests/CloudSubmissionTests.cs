@@ -4,8 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using VertexTraining.Build.Tests.Infrastructure;
-using VertexTraining.Cli.Tests.Fakes;
-using VertexTraining.Cli.Tests.Support;
+using VertexTraining.Testing.Fakes;
 
 namespace VertexTraining.Build.Tests;
 

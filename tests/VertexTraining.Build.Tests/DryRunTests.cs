@@ -107,31 +107,4 @@ public sealed class DryRunTests(DryRunFixture fixture) : IClassFixture<DryRunFix
         // The CUDA base has no ICU, so invariant globalization is the default the package sets.
         Json.Bool(runtimeConfig, "runtimeOptions.configProperties['System.Globalization.Invariant']", true);
     }
-
-    [RegistryFact]
-    public void Publish_profile_writes_the_same_document_as_SubmitTraining()
-    {
-        var reference = fixture.Submission;
-        reference.Build.AssertSuccess();
-
-        var project = fixture.NewProject("publish-profile");
-        var run = Submission.Run(project, ["publish", "-p:PublishProfile=VertexTraining"], DryRunFixture.Properties("publish-profile"));
-
-        run.Build.AssertSuccess();
-        Assert.True(new FileInfo(run.ImageArchivePath).Length > 0);
-        run.PinnedDigest();
-        Json.Equal(WithoutImage(reference).ToJsonString(), WithoutImage(run), "The publish-profile document (images masked)");
-        using var registry = new RegistryClient(TestEnvironment.Registry);
-        registry.AssertRepositoryAbsent(run.Repository, "a dry run through the publish profile must not push");
-        // The profile is ours: publishing with it must not warn that no such profile exists (NETSDK1198).
-        Assert.True(run.Build.Warnings.Count == 0, "The publish-profile run warned.\n" + run.Build.Describe());
-    }
-
-    /// <summary>The document with every pinned image of this run replaced by a marker, for comparing two runs.</summary>
-    private static JsonObject WithoutImage(Submission run)
-    {
-        var document = run.Document;
-        var digest = run.PinnedDigest(document);
-        return JsonNode.Parse(document.ToJsonString().Replace($"{run.ImageName}@{digest}", "<image>"))!.AsObject();
-    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using VertexTraining.Build.Tests.Infrastructure;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 
 namespace VertexTraining.Build.Tests;
 

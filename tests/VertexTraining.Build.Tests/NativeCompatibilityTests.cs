@@ -1,5 +1,5 @@
 using VertexTraining.Build.Tests.Infrastructure;
-using VertexTraining.Core.Tests.Native;
+using VertexTraining.Testing;
 
 namespace VertexTraining.Build.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using VertexTraining.Build.Tests.Infrastructure;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 
 namespace VertexTraining.Build.Tests;
 

@@ -1,5 +1,5 @@
 using VertexTraining.Build.Tests.Infrastructure;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 
 namespace VertexTraining.Build.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 using VertexTraining.Cli.Tests.Support;
 using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;

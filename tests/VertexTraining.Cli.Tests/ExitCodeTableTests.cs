@@ -5,18 +5,7 @@ namespace VertexTraining.Cli.Tests;
 /// <summary>The exit codes' meanings are written once, in Core's <see cref="ExitCodes.All"/>: the docs and the help say the same.</summary>
 public sealed class ExitCodeTableTests
 {
-    private static string RepositoryFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BuildTasks.sln")))
-            {
-                return Path.Combine(dir.FullName, relative);
-            }
-        }
-
-        throw new InvalidOperationException("BuildTasks.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepositoryFile(string relative) => Path.Combine(RepositoryLayout.Root, relative);
 
     /// <summary>The rows of the Markdown table whose header row is <paramref name="header"/>, as trimmed cells.</summary>
     private static List<string[]> TableRows(string document, string header)

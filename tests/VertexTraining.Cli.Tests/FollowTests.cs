@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 using VertexTraining.Cli.Tests.Support;
 using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Diagnostics;

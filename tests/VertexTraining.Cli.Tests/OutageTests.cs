@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 using VertexTraining.Cli.Tests.Support;
 using VertexTraining.Core.Diagnostics;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 using VertexTraining.Cli.Tests.Support;
 
 namespace VertexTraining.Cli.Tests;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 using VertexTraining.Cli.Tests.Support;
 using VertexTraining.Core.Configuration;
 using VertexTraining.Core.Diagnostics;

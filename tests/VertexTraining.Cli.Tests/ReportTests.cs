@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using VertexTraining.Cli.Commands;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 using VertexTraining.Cli.Tests.Support;
 using VertexTraining.Core.Diagnostics;
 

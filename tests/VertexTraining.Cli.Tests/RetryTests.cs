@@ -1,4 +1,4 @@
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 using VertexTraining.Cli.Tests.Support;
 using VertexTraining.Core.Diagnostics;
 

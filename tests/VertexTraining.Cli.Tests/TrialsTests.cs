@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 using VertexTraining.Cli.Tests.Support;
 using VertexTraining.Core.Diagnostics;
 

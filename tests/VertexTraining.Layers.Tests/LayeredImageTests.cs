@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
-using VertexTraining.Build.Tests.Infrastructure;
 using VertexTraining.Layers.Tests.Infrastructure;
 
 namespace VertexTraining.Layers.Tests;

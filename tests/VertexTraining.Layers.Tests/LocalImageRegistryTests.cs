@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using VertexTraining.Build.Tasks.Layers;
-using VertexTraining.Build.Tests.Infrastructure;
 
 namespace VertexTraining.Layers.Tests;
 

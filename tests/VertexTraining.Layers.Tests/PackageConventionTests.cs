@@ -4,7 +4,6 @@ using System.Xml.Linq;
 using Microsoft.Build.Framework;
 using VertexTraining.Build.Tasks;
 using VertexTraining.Build.Tasks.Layers;
-using VertexTraining.Build.Tests.Infrastructure;
 using VertexTraining.Core.Configuration;
 using VertexTraining.Core.Containers;
 using VertexTraining.Core.Diagnostics;

@@ -37,91 +37,25 @@ internal static class Commands
     public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout,
         IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
-        using var process = Start(file, arguments, environment, workingDirectory, out var output, out var error);
-        using var limit = new CancellationTokenSource(timeout);
-        try
+        using var child = ChildProcess.Start(file, arguments, environment, workingDirectory, CleanEnvironment);
+        if (!await child.WaitForExitAsync(timeout))
         {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            throw new TimeoutException($"{file} {string.Join(" ", arguments)} did not finish within {timeout}.\n{output}\n{error}");
+            throw new TimeoutException($"{file} {string.Join(" ", arguments)} did not finish within {timeout}.\n{Snapshot(child.StandardOutput)}\n{Snapshot(child.StandardError)}");
         }
 
-        process.WaitForExit();
-        return new Result(process.ExitCode, output.ToString(), error.ToString());
+        return new Result(child.Process.ExitCode, Snapshot(child.StandardOutput), Snapshot(child.StandardError));
     }
 
     /// <summary>Starts a process whose output is collected into <paramref name="output"/> and <paramref name="error"/>.</summary>
     public static Process Start(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment,
         string? workingDirectory, out StringBuilder output, out StringBuilder error)
     {
-        var startInfo = new ProcessStartInfo(file)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        CleanEnvironment(startInfo);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
-
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (stdout)
-                {
-                    stdout.AppendLine(e.Data);
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (stderr)
-                {
-                    stderr.AppendLine(e.Data);
-                }
-            }
-        };
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        output = stdout;
-        error = stderr;
-        return process;
+        var child = ChildProcess.Start(file, arguments, environment, workingDirectory, CleanEnvironment);
+        output = child.StandardOutput;
+        error = child.StandardError;
+        return child.Process;
     }
 
     /// <summary>Reads a collected buffer safely while the process still writes to it.</summary>
-    public static string Snapshot(StringBuilder buffer)
-    {
-        lock (buffer)
-        {
-            return buffer.ToString();
-        }
-    }
+    public static string Snapshot(StringBuilder buffer) => ChildProcess.Snapshot(buffer);
 }

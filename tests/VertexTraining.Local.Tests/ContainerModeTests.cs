@@ -10,16 +10,9 @@ namespace VertexTraining.Local.Tests;
 public sealed class ContainerModeTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
-    private readonly TempDirectory _temp = new("ctr");
-    private readonly string _marker = "m" + Guid.NewGuid().ToString("N")[..12];
-    private readonly Cli _cli;
+    private readonly LocalRunSetup _setup = new("ctr", hideContainerEngines: false);
 
-    public ContainerModeTests()
-    {
-        _cli = new Cli(_temp.Combine("index"));
-    }
-
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => _setup.Dispose();
 
     [PodmanFact]
     public async Task Replicas_run_as_containers_that_reach_each_other_and_write_the_mapped_folders_as_a_non_root_user()
@@ -31,12 +24,12 @@ public sealed class ContainerModeTests : IDisposable
         parameterServer.ContainerSpec!.ImageUri = TestEnvironment.CudaBaseImage;
         parameterServer.ContainerSpec.Command = ["/lib64/ld-linux-x86-64.so.2"];
         var request = JobDocs.Custom(JobDocs.Spec(
-            JobDocs.Pool(1, "--probe=exchange", $"--marker={_marker}").WithEnv("PROBE_GREETING", "secret-value-42"),
-            JobDocs.Pool(2, "--probe=exchange", $"--marker={_marker}"),
+            JobDocs.Pool(1, "--probe=exchange", $"--marker={_setup.Marker}").WithEnv("PROBE_GREETING", "secret-value-42"),
+            JobDocs.Pool(2, "--probe=exchange", $"--marker={_setup.Marker}"),
             parameterServer,
-            JobDocs.Pool(1, "--probe=exchange", $"--marker={_marker}"))).Save(_temp.Combine("obj", "vertex"));
+            JobDocs.Pool(1, "--probe=exchange", $"--marker={_setup.Marker}"))).Save(_setup.Temp.Combine("obj", "vertex"));
 
-        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--image-archive", archive, "--app", _temp.Combine("unused-app"));
+        var result = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", request, "--image-archive", archive, "--app", _setup.Temp.Combine("unused-app"));
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("VertexTraining: mode: container (podman), because podman is available", result.Output);
@@ -48,7 +41,7 @@ public sealed class ContainerModeTests : IDisposable
         // The job's env reaches the container, through podman's environment rather than its command line.
         Assert.Contains("[workerpool0-0] probe env PROBE_GREETING=secret-value-42", result.Output);
 
-        var job = RunAssertions.Job(_cli, result.Output);
+        var job = RunAssertions.Job(_setup.Cli, result.Output);
         Assert.Equal(LocalJobStates.Succeeded, job.State);
         var model = Path.Combine(job.Record.Folder.OutputsDirectory(null), "model");
         foreach (var task in new[] { "workerpool0-0", "workerpool1-0", "workerpool1-1", "workerpool3-0" })
@@ -61,7 +54,7 @@ public sealed class ContainerModeTests : IDisposable
 
         Assert.Equal(["workerpool0-0", "workerpool1-0", "workerpool1-1", "workerpool2-0", "workerpool3-0"], job.Record.Logs().Select(l => l.Task));
         Assert.Empty(await Leftovers.ContainersOf(job.Record.Id));
-        await RunAssertions.NoProcessesLeftWith(_marker);
+        await RunAssertions.NoProcessesLeftWith(_setup.Marker);
     }
 
     [PodmanFact]
@@ -72,14 +65,14 @@ public sealed class ContainerModeTests : IDisposable
         var request = JobDocs.Tuning(
             JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--silent_x=3")),
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2, 3)),
-            maxTrials: 3, parallel: 2, maxFailed: 2).Save(_temp.Path);
+            maxTrials: 3, parallel: 2, maxFailed: 2).Save(_setup.Temp.Path);
 
-        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--image-archive", archive, "--mode", "container");
+        var result = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", request, "--image-archive", archive, "--mode", "container");
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("VertexTraining: mode: container (podman)\n", result.Output);
         Assert.DoesNotContain("because --mode", result.Output);
-        var job = RunAssertions.Job(_cli, result.Output);
+        var job = RunAssertions.Job(_setup.Cli, result.Output);
         var trials = job.TuningJob!.Trials!.OrderBy(t => t.Id).ToList();
         Assert.Equal(["SUCCEEDED", "SUCCEEDED", "INFEASIBLE"], trials.Select(t => t.State));
         Assert.Equal([5.0, 10], trials.Take(2).Select(t => t.FinalMeasurement!.Metrics!.Single().Value));
@@ -93,10 +86,10 @@ public sealed class ContainerModeTests : IDisposable
         TestEnvironment.AssertPodmanReady();
         var archive = await ProbeApp.ImageArchiveAsync();
         var request = JobDocs.Custom(JobDocs.Spec(
-            JobDocs.Pool(1, "--probe=sleep", "--children=1", $"--marker={_marker}"),
-            JobDocs.Pool(2, "--probe=sleep", $"--marker={_marker}"))).Save(_temp.Path);
+            JobDocs.Pool(1, "--probe=sleep", "--children=1", $"--marker={_setup.Marker}"),
+            JobDocs.Pool(2, "--probe=sleep", $"--marker={_setup.Marker}"))).Save(_setup.Temp.Path);
 
-        using var running = _cli.Start("local-run", "--request", request, "--image-archive", archive);
+        using var running = _setup.Cli.Start("local-run", "--request", request, "--image-archive", archive);
         await running.WaitForOutputAsync("[workerpool0-0] sleeping", RunTimeout);
         await running.WaitForOutputAsync("[workerpool1-0] sleeping", RunTimeout);
         await running.WaitForOutputAsync("[workerpool1-1] sleeping", RunTimeout);
@@ -110,8 +103,8 @@ public sealed class ContainerModeTests : IDisposable
         Assert.True(exitCode == 130, $"exit {exitCode}\n{running.Output}\n{running.Error}");
         Assert.Empty(await Leftovers.ContainersOf(jobId));
         Assert.Empty(await Leftovers.ContainersNamed(jobId));
-        await RunAssertions.NoProcessesLeftWith(_marker);
-        Assert.Equal(LocalJobStates.Cancelled, RunAssertions.Job(_cli, running.Output).State);
+        await RunAssertions.NoProcessesLeftWith(_setup.Marker);
+        Assert.Equal(LocalJobStates.Cancelled, RunAssertions.Job(_setup.Cli, running.Output).State);
     }
 
     [PodmanFact]
@@ -120,13 +113,13 @@ public sealed class ContainerModeTests : IDisposable
         TestEnvironment.AssertPodmanReady();
         var archive = await ProbeApp.ImageArchiveAsync();
         var request = JobDocs.Tuning(
-            JobDocs.Spec(JobDocs.Pool(1, "--probe=sleep", $"--marker={_marker}")),
+            JobDocs.Spec(JobDocs.Pool(1, "--probe=sleep", $"--marker={_setup.Marker}")),
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2, 3, 4)),
-            maxTrials: 4, parallel: 2, maxFailed: 0).Save(_temp.Path);
+            maxTrials: 4, parallel: 2, maxFailed: 0).Save(_setup.Temp.Path);
 
         // A terminal's Ctrl-C reaches every process of the group: the tool, and each podman client it started.
         // Streamed (-v), to see both trials' replicas reach their sleep.
-        using var running = _cli.StartInOwnProcessGroup("local-run", "--request", request, "--image-archive", archive, "--mode", "container", "-v");
+        using var running = _setup.Cli.StartInOwnProcessGroup("local-run", "--request", request, "--image-archive", archive, "--mode", "container", "-v");
         await running.WaitForOutputAsync("[trial-1-workerpool0-0] sleeping", RunTimeout);
         await running.WaitForOutputAsync("[trial-2-workerpool0-0] sleeping", RunTimeout);
         var jobId = RunAssertions.JobIdIn(running.Output);
@@ -143,8 +136,8 @@ public sealed class ContainerModeTests : IDisposable
         Assert.InRange(clock.Elapsed.TotalSeconds, 0, 25);
         Assert.DoesNotContain("InvalidOperationException", running.Error);
         Assert.Empty(await Leftovers.ContainersOf(jobId));
-        await RunAssertions.NoProcessesLeftWith(_marker);
-        var job = RunAssertions.Job(_cli, running.Output);
+        await RunAssertions.NoProcessesLeftWith(_setup.Marker);
+        var job = RunAssertions.Job(_setup.Cli, running.Output);
         Assert.Equal(LocalJobStates.Cancelled, job.State);
         Assert.Contains("VertexTraining: trials:", running.Output);
     }

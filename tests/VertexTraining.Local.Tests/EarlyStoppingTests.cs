@@ -13,18 +13,9 @@ public sealed class EarlyStoppingTests : IDisposable
 {
     private const int Steps = 8;
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
-    private readonly TempDirectory _temp = new("stop");
-    private readonly string _marker = "m" + Guid.NewGuid().ToString("N")[..12];
-    private readonly Cli _cli;
+    private readonly LocalRunSetup _setup = new("stop");
 
-    public EarlyStoppingTests()
-    {
-        var noEngines = _temp.Combine("empty-path");
-        Directory.CreateDirectory(noEngines);
-        _cli = new Cli(_temp.Combine("index"), path: noEngines);
-    }
-
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => _setup.Dispose();
 
     [Fact]
     public async Task Median_stopping_stops_the_losing_trials_with_their_grace_period_and_leaves_the_others_alone()
@@ -34,13 +25,13 @@ public sealed class EarlyStoppingTests : IDisposable
         var study = JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Categorical("x", "0.9", "0.8", "0.7", "0.1", "0.2", "0.95"));
         study.MedianAutomatedStoppingSpec = new AutomatedStoppingSpec();
         var request = JobDocs.Tuning(
-            JobDocs.Spec(JobDocs.Pool(1, "--probe=curve", $"--steps={Steps}", "--step_ms=400", $"--marker={_marker}")),
-            study, maxTrials: 6, parallel: 1, maxFailed: 0).Save(_temp.Path);
+            JobDocs.Spec(JobDocs.Pool(1, "--probe=curve", $"--steps={Steps}", "--step_ms=400", $"--marker={_setup.Marker}")),
+            study, maxTrials: 6, parallel: 1, maxFailed: 0).Save(_setup.Temp.Path);
 
-        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
+        var result = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
         Assert.True(result.ExitCode == 0, result.All);
-        var job = RunAssertions.Job(_cli, result.Output);
+        var job = RunAssertions.Job(_setup.Cli, result.Output);
         var trials = job.TuningJob!.Trials!.OrderBy(t => int.Parse(t.Id!, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(["0.9", "0.8", "0.7", "0.1", "0.2", "0.95"], trials.Select(t => X(t).ToString(CultureInfo.InvariantCulture)));
         Assert.All(trials, t => Assert.Equal("SUCCEEDED", t.State));
@@ -75,9 +66,9 @@ public sealed class EarlyStoppingTests : IDisposable
         }
 
         Assert.Matches(@"VertexTraining: \*\s+6\s+SUCCEEDED\s+\S+\s+\S+s\s+x=0\.95\n", result.Output);
-        var status = await _cli.RunAsync(TimeSpan.FromSeconds(60), "status", "local/" + RunAssertions.JobIdIn(result.Output));
+        var status = await _setup.Cli.RunAsync(TimeSpan.FromSeconds(60), "status", "local/" + RunAssertions.JobIdIn(result.Output));
         Assert.Contains("\nTrials:       6 succeeded (2 stopped early), 0 running, 0 failed of 6\n", status.Output);
-        await RunAssertions.NoProcessesLeftWith(_marker);
+        await RunAssertions.NoProcessesLeftWith(_setup.Marker);
     }
 
     [Fact]
@@ -86,13 +77,13 @@ public sealed class EarlyStoppingTests : IDisposable
         var app = await ProbeApp.AppAsync();
         var study = JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Categorical("x", "0.9", "0.8", "0.7", "0.1"));
         var request = JobDocs.Tuning(
-            JobDocs.Spec(JobDocs.Pool(1, "--probe=curve", "--steps=4", "--step_ms=100", $"--marker={_marker}")),
-            study, maxTrials: 4, parallel: 1, maxFailed: 0).Save(_temp.Path);
+            JobDocs.Spec(JobDocs.Pool(1, "--probe=curve", "--steps=4", "--step_ms=100", $"--marker={_setup.Marker}")),
+            study, maxTrials: 4, parallel: 1, maxFailed: 0).Save(_setup.Temp.Path);
 
-        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
+        var result = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
 
         Assert.True(result.ExitCode == 0, result.All);
-        var trials = RunAssertions.Job(_cli, result.Output).TuningJob!.Trials!;
+        var trials = RunAssertions.Job(_setup.Cli, result.Output).TuningJob!.Trials!;
         Assert.Equal(4, trials.Count);
         Assert.All(trials, t => Assert.Null(t.StoppedEarlyAtStep));
         Assert.All(trials, t => Assert.Equal(4, t.FinalMeasurement!.StepCount));

@@ -15,23 +15,19 @@ public sealed class LocalJobCommandsTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
-    private readonly TempDirectory _temp = new("cmds");
-    private readonly string _marker = "m" + Guid.NewGuid().ToString("N")[..12];
-    private readonly Cli _cli;
+    private readonly LocalRunSetup _setup = new("cmds");
 
     public LocalJobCommandsTests()
     {
-        var noEngines = _temp.Combine("empty-path");
-        Directory.CreateDirectory(noEngines);
-        _cli = new Cli(_temp.Combine("index"), path: noEngines)
-            .With("GOOGLE_APPLICATION_CREDENTIALS", _temp.Combine("no-such-credentials.json"))
-            .With("CLOUDSDK_CONFIG", _temp.Combine("no-gcloud"))
+        _setup.Cli
+            .With("GOOGLE_APPLICATION_CREDENTIALS", _setup.Temp.Combine("no-such-credentials.json"))
+            .With("CLOUDSDK_CONFIG", _setup.Temp.Combine("no-gcloud"))
             .With("GOOGLE_CLOUD_PROJECT", null)
             .With("VERTEX_API_ENDPOINT", "http://127.0.0.1:9")
             .With("VERTEX_LOGGING_ENDPOINT", "http://127.0.0.1:9");
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => _setup.Dispose();
 
     [Fact]
     public async Task Status_trials_logs_wait_and_list_show_a_finished_local_tuning_job_like_a_cloud_one()
@@ -40,12 +36,12 @@ public sealed class LocalJobCommandsTests : IDisposable
         var study = JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2, 3));
         study.MeasurementSelectionType = "BEST_MEASUREMENT";
         var request = JobDocs.Tuning(
-            JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--fail_x=2", $"--marker={_marker}")),
-            study, maxTrials: 3, parallel: 1, maxFailed: 2, name: "cmds-tuning").Save(_temp.Path);
-        var run = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
+            JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--fail_x=2", $"--marker={_setup.Marker}")),
+            study, maxTrials: 3, parallel: 1, maxFailed: 2, name: "cmds-tuning").Save(_setup.Temp.Path);
+        var run = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
         Assert.True(run.ExitCode == 0, run.All);
         var name = "local/" + RunAssertions.JobIdIn(run.Output);
-        var record = RunAssertions.Job(_cli, run.Output).Record;
+        var record = RunAssertions.Job(_setup.Cli, run.Output).Record;
 
         var status = await Run("status", name);
         Assert.Equal(
@@ -97,11 +93,11 @@ public sealed class LocalJobCommandsTests : IDisposable
         Assert.Equal(
             File.ReadAllLines(record.Folder.LogFile("trial-2-workerpool0-0")).Length,
             (await Run("logs", name, "--task", "trial-2-workerpool0-0")).Output.TrimEnd('\n').Split('\n').Length);
-        var noTrial = await _cli.RunAsync(CommandTimeout, "logs", name, "--task", "trial-9");
+        var noTrial = await _setup.Cli.RunAsync(CommandTimeout, "logs", name, "--task", "trial-9");
         Assert.True(noTrial.ExitCode == 2, noTrial.All);
         Assert.Contains($"error {DiagnosticCodes.InvalidCommandLine}: --task 'trial-9': the job has no trial 9; its trials are trial-1, trial-2, trial-3", noTrial.Error);
         // The id alone, without local/: the error points at the local job, not only at a cloud project.
-        var bare = await _cli.RunAsync(CommandTimeout, "status", name["local/".Length..]);
+        var bare = await _setup.Cli.RunAsync(CommandTimeout, "status", name["local/".Length..]);
         Assert.True(bare.ExitCode == 2, bare.All);
         Assert.Contains($"A local job has this id: use {name}.", bare.Error);
 
@@ -117,21 +113,21 @@ public sealed class LocalJobCommandsTests : IDisposable
         var list = await Run("list", "--local");
         Assert.Matches(@"^ID\s+KIND\s+STATE\s+CREATED\s+DISPLAY NAME\n", list.Output);
         Assert.Matches($@"\n{Regex.Escape(name)}\s+tuning\s+SUCCEEDED\s+\S+ \S+\s+cmds-tuning\n", list.Output);
-        Assert.Equal($"No local jobs in {_cli.JobIndex}.\n", (await Run("list", "--local", "--kind", "custom")).Output);
-        Assert.Equal($"No local jobs in {_cli.JobIndex}.\n", (await Run("list", "--local", "--state", "failed")).Output);
+        Assert.Equal($"No local jobs in {_setup.Cli.JobIndex}.\n", (await Run("list", "--local", "--kind", "custom")).Output);
+        Assert.Equal($"No local jobs in {_setup.Cli.JobIndex}.\n", (await Run("list", "--local", "--state", "failed")).Output);
         Assert.Equal([name], JsonNode.Parse((await Run("list", "--local", "--json", "--display-name", "cmds-*")).Output)!.AsArray().Select(j => j!["name"]!.GetValue<string>()));
 
-        var help = await _cli.RunAsync(CommandTimeout, "list", "--help");
+        var help = await _setup.Cli.RunAsync(CommandTimeout, "list", "--help");
         Assert.Contains("--local", help.Output);
     }
 
     [Fact]
     public async Task An_unknown_local_job_is_VTX5014_without_asking_google()
     {
-        var result = await _cli.RunAsync(CommandTimeout, "status", "local/20200101-000000-abcd");
+        var result = await _setup.Cli.RunAsync(CommandTimeout, "status", "local/20200101-000000-abcd");
 
         Assert.True(result.ExitCode == 6, result.All);
-        Assert.Contains($"error {DiagnosticCodes.LocalJobNotFound}: No local job 'local/20200101-000000-abcd' in the local job index {_cli.JobIndex}", result.Error);
+        Assert.Contains($"error {DiagnosticCodes.LocalJobNotFound}: No local job 'local/20200101-000000-abcd' in the local job index {_setup.Cli.JobIndex}", result.Error);
         Assert.Empty(result.Output);
     }
 
@@ -140,9 +136,9 @@ public sealed class LocalJobCommandsTests : IDisposable
     {
         var app = await ProbeApp.AppAsync();
         var request = JobDocs.Custom(JobDocs.Spec(
-            JobDocs.Pool(1, "--probe=sleep", $"--marker={_marker}"),
-            JobDocs.Pool(1, "--probe=sleep", $"--marker={_marker}")), name: "cmds-sleep").Save(_temp.Path);
-        using var localRun = _cli.Start("local-run", "--request", request, "--app", app);
+            JobDocs.Pool(1, "--probe=sleep", $"--marker={_setup.Marker}"),
+            JobDocs.Pool(1, "--probe=sleep", $"--marker={_setup.Marker}")), name: "cmds-sleep").Save(_setup.Temp.Path);
+        using var localRun = _setup.Cli.Start("local-run", "--request", request, "--app", app);
         await localRun.WaitForOutputAsync("[workerpool0-0] sleeping", RunTimeout);
         await localRun.WaitForOutputAsync("[workerpool1-0] sleeping", RunTimeout);
         var name = "local/" + RunAssertions.JobIdIn(localRun.Output);
@@ -151,8 +147,8 @@ public sealed class LocalJobCommandsTests : IDisposable
         Assert.Contains("\nState:        RUNNING\n", status.Output);
         Assert.DoesNotContain("Ended:", status.Output);
 
-        using var wait = _cli.Start("wait", name);
-        using var follow = _cli.Start("logs", name, "--follow", "--task", "workerpool1-0");
+        using var wait = _setup.Cli.Start("wait", name);
+        using var follow = _setup.Cli.Start("logs", name, "--follow", "--task", "workerpool1-0");
         await wait.WaitForOutputAsync($"VertexTraining: {name} is RUNNING", CommandTimeout);
         await wait.WaitForOutputAsync("[workerpool0-0] sleeping", CommandTimeout);
         await follow.WaitForOutputAsync("[workerpool1-0] sleeping", CommandTimeout);
@@ -175,12 +171,12 @@ public sealed class LocalJobCommandsTests : IDisposable
 
         var json = JsonNode.Parse((await Run("status", name, "--json", "--project", "unused")).Output)!;
         Assert.Equal(LocalJobStates.Cancelled, json["state"]!.GetValue<string>());
-        await RunAssertions.NoProcessesLeftWith(_marker);
+        await RunAssertions.NoProcessesLeftWith(_setup.Marker);
     }
 
     private async Task<Commands.Result> Run(params string[] arguments)
     {
-        var result = await _cli.RunAsync(CommandTimeout, arguments);
+        var result = await _setup.Cli.RunAsync(CommandTimeout, arguments);
         Assert.True(result.ExitCode == 0, $"{string.Join(" ", arguments)} exited {result.ExitCode}\n{result.All}");
         return result;
     }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using VertexTraining.Core.Local;
-using VertexTraining.Runtime.Tests.TensorBoard;
+using VertexTraining.Testing.TensorBoard;
 
 namespace VertexTraining.Local.Tests;
 
@@ -13,17 +13,9 @@ namespace VertexTraining.Local.Tests;
 public sealed class ReportTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
-    private readonly TempDirectory _temp = new("report");
-    private readonly Cli _cli;
+    private readonly LocalRunSetup _setup = new("report");
 
-    public ReportTests()
-    {
-        var noEngines = _temp.Combine("empty-path");
-        Directory.CreateDirectory(noEngines);
-        _cli = new Cli(_temp.Combine("index"), path: noEngines);
-    }
-
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => _setup.Dispose();
 
     [ChromiumFact]
     public async Task A_local_tuning_job_writes_event_files_per_trial_and_its_report_draws_every_point_in_a_real_browser()
@@ -34,11 +26,11 @@ public sealed class ReportTests : IDisposable
             JobDocs.Double("learning_rate", 1e-4, 1e-1, "UNIT_LOG_SCALE"),
             JobDocs.Categorical("optimizer", "up", "down"));
         var request = JobDocs.Tuning(JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--fail_x=2")), study,
-            maxTrials: 6, parallel: 2, maxFailed: 6, name: "report-test").Save(_temp.Path);
+            maxTrials: 6, parallel: 2, maxFailed: 6, name: "report-test").Save(_setup.Temp.Path);
 
-        var run = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--seed", "11");
+        var run = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--seed", "11");
         Assert.True(run.ExitCode == 0, run.All);
-        var snapshot = RunAssertions.Job(_cli, run.Output);
+        var snapshot = RunAssertions.Job(_setup.Cli, run.Output);
         var trials = snapshot.TuningJob!.Trials!;
         var scored = trials.Where(t => t.FinalMeasurement is not null).ToList();
         Assert.NotEmpty(scored);
@@ -64,14 +56,14 @@ public sealed class ReportTests : IDisposable
 
         Assert.Equal(3 * scored.Count, scalarPoints);
 
-        var html = _temp.Combine("out", "report.html");
-        var report = await _cli.RunAsync(RunTimeout, "report", snapshot.Name, "--output", html);
+        var html = _setup.Temp.Combine("out", "report.html");
+        var report = await _setup.Cli.RunAsync(RunTimeout, "report", snapshot.Name, "--output", html);
         Assert.True(report.ExitCode == 0, report.All);
         Assert.Contains(html, report.Output);
         var page = File.ReadAllText(html);
         Assert.DoesNotMatch(new Regex(@"<(script|link|img|iframe)[^>]+(src|href)\s*=", RegexOptions.IgnoreCase), page);
 
-        var dom = await HeadlessChromium.DumpDomAsync(html, _temp.Combine("chromium-profile"));
+        var dom = await HeadlessChromium.DumpDomAsync(html, _setup.Temp.Combine("chromium-profile"));
         Assert.Contains("data-report-ready=\"true\"", dom);
         Assert.Equal("", HeadlessChromium.TextOf(dom, "script-errors")?.Trim());
 
@@ -103,20 +95,20 @@ public sealed class ReportTests : IDisposable
         var artifacts = Path.Combine(TestPaths.RepoRoot, "artifacts", "test-results");
         Directory.CreateDirectory(artifacts);
         File.Copy(html, Path.Combine(artifacts, "report-local-tuning.html"), overwrite: true);
-        await HeadlessChromium.ScreenshotAsync(html, Path.Combine(artifacts, "report-local-tuning.png"), _temp.Combine("chromium-profile"), 1280, 4400);
+        await HeadlessChromium.ScreenshotAsync(html, Path.Combine(artifacts, "report-local-tuning.png"), _setup.Temp.Combine("chromium-profile"), 1280, 4400);
     }
 
     [Fact]
     public async Task A_local_custom_job_report_draws_every_scalar_curve_the_run_wrote()
     {
         var app = await ProbeApp.AppAsync();
-        var request = JobDocs.Custom(JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--x=2", "--metric=loss"))).Save(_temp.Path);
-        var run = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
+        var request = JobDocs.Custom(JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--x=2", "--metric=loss"))).Save(_setup.Temp.Path);
+        var run = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app);
         Assert.True(run.ExitCode == 0, run.All);
-        var snapshot = RunAssertions.Job(_cli, run.Output);
+        var snapshot = RunAssertions.Job(_setup.Cli, run.Output);
 
-        var html = _temp.Combine("custom.html");
-        var report = await _cli.RunAsync(RunTimeout, "report", snapshot.Name, "--output", html);
+        var html = _setup.Temp.Combine("custom.html");
+        var report = await _setup.Cli.RunAsync(RunTimeout, "report", snapshot.Name, "--output", html);
 
         Assert.True(report.ExitCode == 0, report.All);
         var page = File.ReadAllText(html);

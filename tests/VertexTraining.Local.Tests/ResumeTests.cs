@@ -15,40 +15,31 @@ namespace VertexTraining.Local.Tests;
 public sealed class ResumeTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
-    private readonly TempDirectory _temp = new("resume");
-    private readonly string _marker = "m" + Guid.NewGuid().ToString("N")[..12];
-    private readonly Cli _cli;
+    private readonly LocalRunSetup _setup = new("resume");
 
-    public ResumeTests()
-    {
-        var noEngines = _temp.Combine("empty-path");
-        Directory.CreateDirectory(noEngines);
-        _cli = new Cli(_temp.Combine("index"), path: noEngines);
-    }
-
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => _setup.Dispose();
 
     [Fact]
     public async Task A_study_interrupted_by_ctrl_c_continues_with_its_finished_trials_kept_and_the_interrupted_one_run_again()
     {
         var app = await ProbeApp.AppAsync();
         var request = JobDocs.Tuning(
-            JobDocs.Spec(JobDocs.Pool(1, "--probe=curve", "--steps=4", "--step_ms=400", $"--marker={_marker}")),
+            JobDocs.Spec(JobDocs.Pool(1, "--probe=curve", "--steps=4", "--step_ms=400", $"--marker={_setup.Marker}")),
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Categorical("x", "0.3", "0.5", "0.7", "0.9")),
-            maxTrials: 4, parallel: 1, maxFailed: 0).Save(_temp.Path);
+            maxTrials: 4, parallel: 1, maxFailed: 0).Save(_setup.Temp.Path);
 
         string firstOutput;
-        using (var running = _cli.Start("local-run", "--request", request, "--app", app))
+        using (var running = _setup.Cli.Start("local-run", "--request", request, "--app", app))
         {
             // Under way: its first line is in its log (a study does not stream it to the console).
             await running.WaitForOutputAsync("VertexTraining: trial 2: started", RunTimeout);
-            await RunAssertions.WaitForLogAsync(_cli, running.Output, "trial-2-workerpool0-0", "probe task=", RunTimeout);
+            await RunAssertions.WaitForLogAsync(_setup.Cli, running.Output, "trial-2-workerpool0-0", "probe task=", RunTimeout);
             running.Signal(Leftovers.SigInt);
             Assert.Equal(130, await running.WaitForExitAsync(RunTimeout));
             firstOutput = running.Output;
         }
 
-        var interrupted = RunAssertions.Job(_cli, firstOutput);
+        var interrupted = RunAssertions.Job(_setup.Cli, firstOutput);
         var name = interrupted.Name;
         Assert.Equal(LocalJobStates.Cancelled, interrupted.State);
         var before = Ordered(interrupted.TuningJob!);
@@ -56,7 +47,7 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(["SUCCEEDED", "INFEASIBLE"], before.Select(t => t.State));
         Assert.Equal("Stopped: the job was cancelled.", before[1].InfeasibleReason);
 
-        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--resume", name);
+        var result = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", request, "--app", app, "--resume", name);
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains($"VertexTraining: job {name} ", result.Output);
@@ -64,7 +55,7 @@ public sealed class ResumeTests : IDisposable
         Assert.Contains("VertexTraining: trial 2: started again with x=0.5", result.Output);
         Assert.Equal(["2", "3", "4"], Regex.Matches(result.Output, @"VertexTraining: trial (\d+): started").Select(m => m.Groups[1].Value));
 
-        var job = RunAssertions.Job(_cli, result.Output);
+        var job = RunAssertions.Job(_setup.Cli, result.Output);
         Assert.Equal(name, job.Name);
         Assert.Equal(LocalJobStates.Succeeded, job.State);
         var after = Ordered(job.TuningJob!);
@@ -80,7 +71,7 @@ public sealed class ResumeTests : IDisposable
         // The final table has each trial once.
         var table = TableRows(result.Output);
         Assert.Equal(["1", "2", "3", "4"], table);
-        await RunAssertions.NoProcessesLeftWith(_marker);
+        await RunAssertions.NoProcessesLeftWith(_setup.Marker);
     }
 
     [Fact]
@@ -89,31 +80,31 @@ public sealed class ResumeTests : IDisposable
         var app = await ProbeApp.AppAsync();
         var values = Enumerable.Range(1, 10).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
         JobDocument Document(int maxTrials) => JobDocs.Tuning(
-            JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", $"--marker={_marker}")),
+            JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", $"--marker={_setup.Marker}")),
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Categorical("x", values)),
             maxTrials, parallel: 2, maxFailed: 0);
 
-        var first = await _cli.RunAsync(RunTimeout, "local-run", "--request", Document(6).Save(_temp.Combine("six")), "--app", app);
+        var first = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", Document(6).Save(_setup.Temp.Combine("six")), "--app", app);
         Assert.True(first.ExitCode == 0, first.All);
-        var finished = RunAssertions.Job(_cli, first.Output);
+        var finished = RunAssertions.Job(_setup.Cli, first.Output);
         var six = Ordered(finished.TuningJob!);
         Assert.Equal(6, six.Count);
 
-        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request", Document(10).Save(_temp.Combine("ten")), "--app", app, "--resume", finished.Name);
+        var result = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", Document(10).Save(_setup.Temp.Combine("ten")), "--app", app, "--resume", finished.Name);
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("VertexTraining: continuing the study: 6 finished trials kept, 0 interrupted trials to run again", result.Output);
         Assert.Equal(["7", "8", "9", "10"], Regex.Matches(result.Output, @"VertexTraining: trial (\d+): started").Select(m => m.Groups[1].Value));
-        var ten = Ordered(RunAssertions.Job(_cli, result.Output).TuningJob!);
+        var ten = Ordered(RunAssertions.Job(_setup.Cli, result.Output).TuningJob!);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => i.ToString(CultureInfo.InvariantCulture)), ten.Select(t => t.Id));
         // The grid continues where it stopped: no point measured twice.
         Assert.Equal(values, ten.Select(t => t.Parameters!.Single().Value.GetString()));
         Assert.Equal(six.Select(t => t.EndTime), ten.Take(6).Select(t => t.EndTime));
-        Assert.All(ten, t => Assert.Equal(1, Runs(RunAssertions.Job(_cli, result.Output), t.Id!)));
+        Assert.All(ten, t => Assert.Equal(1, Runs(RunAssertions.Job(_setup.Cli, result.Output), t.Id!)));
         Assert.Equal(10, TableRows(result.Output).Count);
         // The probe reports x, 10x, 5x: the last measurement of x = 10.
         Assert.Contains("VertexTraining: Best trial: 10 (score = 50, goal MAXIMIZE)", result.Output);
-        var missing = await _cli.RunAsync(RunTimeout, "local-run", "--request", _temp.Combine("ten", "job-request.json"), "--app", app, "--resume", "local/no-such-job");
+        var missing = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", _setup.Temp.Combine("ten", "job-request.json"), "--app", app, "--resume", "local/no-such-job");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains($"error {DiagnosticCodes.LocalJobNotFound}: There is no local job local/no-such-job in the index", missing.Error);
     }
@@ -123,21 +114,21 @@ public sealed class ResumeTests : IDisposable
     {
         var app = await ProbeApp.AppAsync();
         var study = JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Categorical("x", "1", "2"));
-        var first = await _cli.RunAsync(RunTimeout, "local-run", "--request",
-            JobDocs.Tuning(JobDocs.Spec(JobDocs.Pool(1, "--probe=tune")), study, 2, 1, 0).Save(_temp.Combine("before")), "--app", app);
+        var first = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request",
+            JobDocs.Tuning(JobDocs.Spec(JobDocs.Pool(1, "--probe=tune")), study, 2, 1, 0).Save(_setup.Temp.Combine("before")), "--app", app);
         Assert.True(first.ExitCode == 0, first.All);
-        var name = RunAssertions.Job(_cli, first.Output).Name;
+        var name = RunAssertions.Job(_setup.Cli, first.Output).Name;
 
         var changed = JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Categorical("x", "1", "2", "3"), JobDocs.Discrete("y", 1, 2));
-        var result = await _cli.RunAsync(RunTimeout, "local-run", "--request",
-            JobDocs.Tuning(JobDocs.Spec(JobDocs.Pool(1, "--probe=tune")), changed, 4, 1, 0).Save(_temp.Combine("after")), "--app", app, "--resume", name);
+        var result = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request",
+            JobDocs.Tuning(JobDocs.Spec(JobDocs.Pool(1, "--probe=tune")), changed, 4, 1, 0).Save(_setup.Temp.Combine("after")), "--app", app, "--resume", name);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"error {DiagnosticCodes.ResumeStudyMismatch}: {name} cannot be continued: its study differs from the project's (parameter 'y' was added; parameter 'x' was ", result.Error);
         Assert.Contains("restore the saved values, or start a new study (without VertexResume)", result.Error);
-        Assert.Equal(2, RunAssertions.Job(_cli, first.Output).TuningJob!.Trials!.Count);
+        Assert.Equal(2, RunAssertions.Job(_setup.Cli, first.Output).TuningJob!.Trials!.Count);
 
-        var unknown = await _cli.RunAsync(RunTimeout, "local-run", "--request", _temp.Combine("after", "job-request.json"), "--app", app, "--resume", "projects/p/locations/us-central1/hyperparameterTuningJobs/42");
+        var unknown = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--request", _setup.Temp.Combine("after", "job-request.json"), "--app", app, "--resume", "projects/p/locations/us-central1/hyperparameterTuningJobs/42");
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains($"error {DiagnosticCodes.ResumeNotPossible}: --resume (VertexResume) is 'projects/p/locations/us-central1/hyperparameterTuningJobs/42'; it takes a local job name, local/<id>", unknown.Error);
     }

@@ -12,38 +12,30 @@ namespace VertexTraining.Local.Tests;
 public sealed class WarmStartTests : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
-    private readonly TempDirectory _temp = new("warm");
-    private readonly Cli _cli;
+    private readonly LocalRunSetup _setup = new("warm");
 
-    public WarmStartTests()
-    {
-        var noEngines = _temp.Combine("empty-path");
-        Directory.CreateDirectory(noEngines);
-        _cli = new Cli(_temp.Combine("index"), path: noEngines);
-    }
-
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => _setup.Dispose();
 
     [Fact]
     public async Task A_new_study_starts_from_an_earlier_ones_trials_and_says_which_did_not_fit()
     {
         var app = await ProbeApp.AppAsync();
-        var earlier = await _cli.RunAsync(RunTimeout, "local-run", "--app", app, "--request", JobDocs.Tuning(
+        var earlier = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--app", app, "--request", JobDocs.Tuning(
             JobDocs.Spec(JobDocs.Pool(1, "--probe=tune")),
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2, 3, 9)),
-            maxTrials: 4, parallel: 1, maxFailed: 0).Save(_temp.Combine("earlier")));
+            maxTrials: 4, parallel: 1, maxFailed: 0).Save(_setup.Temp.Combine("earlier")));
         Assert.True(earlier.ExitCode == 0, earlier.All);
-        var earlierName = RunAssertions.Job(_cli, earlier.Output).Name;
+        var earlierName = RunAssertions.Job(_setup.Cli, earlier.Output).Name;
 
         // x = 9 is outside the new study's values; the grid skips the points the earlier study measured.
-        var result = await _cli.RunAsync(RunTimeout, "local-run", "--app", app, "--warm-start", earlierName, "--request", JobDocs.Tuning(
+        var result = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--app", app, "--warm-start", earlierName, "--request", JobDocs.Tuning(
             JobDocs.Spec(JobDocs.Pool(1, "--probe=tune")),
             JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2, 3, 4, 5)),
-            maxTrials: 2, parallel: 1, maxFailed: 0).Save(_temp.Combine("new")));
+            maxTrials: 2, parallel: 1, maxFailed: 0).Save(_setup.Temp.Combine("new")));
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains($"VertexTraining: warm start: 3 trials of {earlierName} seed the search; 1 do not fit this study's parameters (trial 4: x=9 is outside what 'x' takes now)", result.Output);
-        var trials = RunAssertions.Job(_cli, result.Output).TuningJob!.Trials!.OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
+        var trials = RunAssertions.Job(_setup.Cli, result.Output).TuningJob!.Trials!.OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
         Assert.Equal(["1", "2"], trials.Select(t => t.Id));
         Assert.Equal([4.0, 5.0], trials.Select(t => t.Parameters!.Single().Value.GetDouble()));
     }
@@ -52,19 +44,19 @@ public sealed class WarmStartTests : IDisposable
     public async Task An_earlier_study_of_another_metric_or_something_that_is_no_study_is_refused_with_why()
     {
         var app = await ProbeApp.AppAsync();
-        var earlier = await _cli.RunAsync(RunTimeout, "local-run", "--app", app, "--request", JobDocs.Tuning(
+        var earlier = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--app", app, "--request", JobDocs.Tuning(
             JobDocs.Spec(JobDocs.Pool(1, "--probe=tune", "--metric=loss")),
             JobDocs.Study("loss", "MINIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1)),
-            maxTrials: 1, parallel: 1, maxFailed: 0).Save(_temp.Combine("earlier")));
+            maxTrials: 1, parallel: 1, maxFailed: 0).Save(_setup.Temp.Combine("earlier")));
         Assert.True(earlier.ExitCode == 0, earlier.All);
-        var earlierName = RunAssertions.Job(_cli, earlier.Output).Name;
+        var earlierName = RunAssertions.Job(_setup.Cli, earlier.Output).Name;
         var request = JobDocs.Tuning(JobDocs.Spec(JobDocs.Pool(1, "--probe=tune")),
-            JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2)), 2, 1, 0).Save(_temp.Combine("new"));
+            JobDocs.Study("score", "MAXIMIZE", "GRID_SEARCH", JobDocs.Discrete("x", 1, 2)), 2, 1, 0).Save(_setup.Temp.Combine("new"));
 
-        var otherMetric = await _cli.RunAsync(RunTimeout, "local-run", "--app", app, "--warm-start", earlierName, "--request", request);
+        var otherMetric = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--app", app, "--warm-start", earlierName, "--request", request);
         // Cloud HyperparameterTuningJob names are read through the API (VertexTraining.Cli.Tests, against a loopback
         // stand-in); a storage path is neither a local nor a cloud study.
-        var notAStudy = await _cli.RunAsync(RunTimeout, "local-run", "--app", app, "--warm-start", "gs://my-bucket/studies/7", "--request", request);
+        var notAStudy = await _setup.Cli.RunAsync(RunTimeout, "local-run", "--app", app, "--warm-start", "gs://my-bucket/studies/7", "--request", request);
 
         Assert.Equal(2, otherMetric.ExitCode);
         Assert.Equal(2, notAStudy.ExitCode);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using VertexTraining.Cli.Tests.Fakes;
-using VertexTraining.Cli.Tests.Support;
+using VertexTraining.Testing.Fakes;
 
 namespace VertexTraining.Build.Tests.Infrastructure;
 

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Configuration;
 
@@ -173,82 +173,29 @@ public sealed class CliHarness : IAsyncDisposable
     /// <summary>Runs the real dotnet-vertex as a child process with the harness's environment.</summary>
     public async Task<CliResult> RunProcessAsync(string[] args, TimeSpan? timeout = null, Func<Process, StringBuilder, Task>? whileRunning = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        using var child = ChildProcess.Start("dotnet", [CliAssembly, .. args], Environment, Temp.Path, RemoveGoogleEnvironment);
+        if (whileRunning is not null)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Temp.Path,
-        };
-        start.ArgumentList.Add(CliAssembly);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
+            await whileRunning(child.Process, child.StandardOutput);
         }
 
+        if (!await child.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60)))
+        {
+            throw new TimeoutException($"dotnet-vertex {string.Join(' ', args)} did not finish.\n{ChildProcess.Snapshot(child.StandardOutput)}\n{ChildProcess.Snapshot(child.StandardError)}");
+        }
+
+        return new CliResult(child.Process.ExitCode, ChildProcess.Snapshot(child.StandardOutput), ChildProcess.Snapshot(child.StandardError));
+    }
+
+    /// <summary>The developer's own Google and Vertex settings must not reach the tool under test.</summary>
+    private static void RemoveGoogleEnvironment(ProcessStartInfo start)
+    {
         foreach (var key in start.Environment.Keys.ToList())
         {
             if (key.StartsWith("GOOGLE_", StringComparison.Ordinal) || key.StartsWith("CLOUDSDK_", StringComparison.Ordinal)
                 || key.StartsWith("GCE_", StringComparison.Ordinal) || key.StartsWith("VERTEX_", StringComparison.Ordinal))
             {
                 start.Environment.Remove(key);
-            }
-        }
-
-        foreach (var (key, value) in Environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = new Process { StartInfo = start };
-        var output = new StringBuilder();
-        var error = new StringBuilder();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (error)
-                {
-                    error.AppendLine(e.Data);
-                }
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (whileRunning is not null)
-        {
-            await whileRunning(process, output);
-        }
-
-        using var timeoutSource = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeoutSource.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet-vertex {string.Join(' ', args)} did not finish.\n{output}\n{error}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            lock (error)
-            {
-                return new CliResult(process.ExitCode, output.ToString(), error.ToString());
             }
         }
     }

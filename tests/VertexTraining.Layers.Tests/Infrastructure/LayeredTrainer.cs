@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using VertexTraining.Build.Tests.Infrastructure;
 
 namespace VertexTraining.Layers.Tests.Infrastructure;
 

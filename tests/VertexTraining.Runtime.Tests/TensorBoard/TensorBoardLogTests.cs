@@ -1,4 +1,5 @@
 using System.Text;
+using VertexTraining.Testing.TensorBoard;
 
 namespace VertexTraining.Runtime.Tests.TensorBoard;
 

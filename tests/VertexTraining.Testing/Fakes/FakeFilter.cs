@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace VertexTraining.Cli.Tests.Fakes;
+namespace VertexTraining.Testing.Fakes;
 
 /// <summary>
 /// The subset of Google's list filter grammar (AIP-160) the fake understands: terms joined by AND,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace VertexTraining.Cli.Tests.Fakes;
+namespace VertexTraining.Testing.Fakes;
 
 /// <summary>
 /// The Cloud Quotas API v1 on the fake: quotaInfos.list of aiplatform.googleapis.com, paged, in the shape of

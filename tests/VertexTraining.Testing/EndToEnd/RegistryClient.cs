@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace VertexTraining.Build.Tests.Infrastructure;
+namespace VertexTraining.Testing;
 
 /// <summary>A minimal OCI distribution (registry v2) client for checking what a build pushed.</summary>
-internal sealed class RegistryClient : IDisposable
+public sealed class RegistryClient : IDisposable
 {
     private static readonly string[] ManifestMediaTypes =
     [

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace VertexTraining.Build.Tests.Infrastructure;
+namespace VertexTraining.Testing;
 
 /// <summary>Assertions on the REST JSON that check the JSON type as well as the value (int64 as string, int32 as number).</summary>
-internal static class Json
+public static class Json
 {
     public static JsonObject ParseObject(string path)
     {

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace VertexTraining.Cli.Tests.Fakes;
+namespace VertexTraining.Testing.Fakes;
 
 /// <summary>
 /// Google Cloud on loopback, for tests: a real Kestrel server on 127.0.0.1:0 speaking the v1 JSON of

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace VertexTraining.Runtime.Tests.TensorBoard;
+namespace VertexTraining.Testing.TensorBoard;
 
 /// <summary>One decoded <c>tensorflow.Event</c>: the fields TensorBoard's scalar view uses.</summary>
-internal sealed record DecodedEvent(double WallTime, long Step, string? FileVersion, IReadOnlyList<(string Tag, float Value)> Scalars);
+public sealed record DecodedEvent(double WallTime, long Step, string? FileVersion, IReadOnlyList<(string Tag, float Value)> Scalars);
 
 /// <summary>
 /// A reader of TensorBoard event files written for the tests from the published formats only, sharing no code with
@@ -13,7 +13,7 @@ internal sealed record DecodedEvent(double WallTime, long Step, string? FileVers
 /// (wall_time = 1 double, step = 2 int64, file_version = 3 string, summary = 5) and summary.proto
 /// (Summary.value = 1, Value.tag = 1, Value.simple_value = 2 float).
 /// </summary>
-internal static class EventFileDecoder
+public static class EventFileDecoder
 {
     /// <summary>Decodes every complete record; a CRC mismatch fails, a torn last record (a killed writer) ends the file.</summary>
     public static List<DecodedEvent> Read(string path)

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace VertexTraining.Core.Tests.Native;
+namespace VertexTraining.Testing;
 
 /// <summary>
 /// Builds real shared libraries with the system's gcc (build/setup-test-env.sh installs it), so the
 /// check reads what a real linker writes, and runs binutils' readelf as an independent reader.
 /// </summary>
-internal static class NativeToolchain
+public static class NativeToolchain
 {
     /// <summary>
     /// Compiles <paramref name="source"/> into <paramref name="directory"/>/<paramref name="fileName"/>.

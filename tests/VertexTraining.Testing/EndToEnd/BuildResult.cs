@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace VertexTraining.Build.Tests.Infrastructure;
+namespace VertexTraining.Testing;
 
 /// <summary>An error or warning in MSBuild's canonical format: <c>origin : error CODE: text</c>.</summary>
-internal sealed record BuildDiagnostic(bool IsError, string Code, string Message, string Line);
+public sealed record BuildDiagnostic(bool IsError, string Code, string Message, string Line);
 
 /// <summary>One `dotnet` invocation: its output, its parsed diagnostics and where its binlog is.</summary>
-internal sealed partial class BuildResult(ProcessResult process, string binlogPath)
+public sealed partial class BuildResult(ProcessResult process, string binlogPath)
 {
     private const int OutputLinesInFailures = 60;
 

@@ -1,4 +1,4 @@
-namespace VertexTraining.Cli.Tests.Fakes;
+namespace VertexTraining.Testing.Fakes;
 
 /// <summary>One request the fake received, as sent: tests assert exact methods, paths, headers and bodies.</summary>
 public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace VertexTraining.Build.Tests.Infrastructure;
+namespace VertexTraining.Testing;
 
 /// <summary>
 /// A copy of one test asset in its own temp folder, shielded from the repository and the machine:
@@ -8,7 +8,7 @@ namespace VertexTraining.Build.Tests.Infrastructure;
 /// empty Directory.Build.props/.targets and Directory.Packages.props so nothing above it is imported,
 /// and a clean environment for every `dotnet` it runs. Each run writes a binlog that is kept.
 /// </summary>
-internal sealed class TestProject : IDisposable
+public sealed class TestProject : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(8);
 

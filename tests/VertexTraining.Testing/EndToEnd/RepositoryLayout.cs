@@ -1,10 +1,10 @@
 using System.IO.Compression;
 using System.Xml.Linq;
 
-namespace VertexTraining.Build.Tests.Infrastructure;
+namespace VertexTraining.Testing;
 
 /// <summary>Where the repository, its test assets and the packed VertexTraining.Build package are.</summary>
-internal static class RepositoryLayout
+public static class RepositoryLayout
 {
     public const string PackageId = "VertexTraining.Build";
 
@@ -99,4 +99,4 @@ internal static class RepositoryLayout
 }
 
 /// <summary>A packed nupkg and its version.</summary>
-internal sealed record PackedPackage(string Path, string Version);
+public sealed record PackedPackage(string Path, string Version);

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using VertexTraining.Cli.Tests.Fakes;
+using VertexTraining.Testing.Fakes;
 
-namespace VertexTraining.Cli.Tests.Support;
+namespace VertexTraining.Testing;
 
 /// <summary>Credential files of each kind, pointing at the fake's token endpoints, with their secrets registered there.</summary>
 public static class TestCredentials

@@ -1,11 +1,11 @@
-namespace VertexTraining.Build.Tests.Infrastructure;
+namespace VertexTraining.Testing;
 
 /// <summary>
 /// The local registries and podman prepared by build/setup-test-env.sh, as announced by the
 /// variables its env.sh exports. In CI (VERTEX_TEST_REQUIRE_ENV=1) a missing environment fails
 /// the tests that need it; elsewhere they are skipped with the reason shown.
 /// </summary>
-internal static class TestEnvironment
+public static class TestEnvironment
 {
     public const string SetupHint = "run `bash build/setup-test-env.sh && source /tmp/vertex-test-env/env.sh` before `dotnet test`";
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace VertexTraining.Cli.Tests.Fakes;
+namespace VertexTraining.Testing.Fakes;
 
 /// <summary>One step of a job's scripted life: the state it enters on a poll, and the log lines it writes then.</summary>
 public sealed record JobStep(string State, params (string Task, string Text)[] Lines)

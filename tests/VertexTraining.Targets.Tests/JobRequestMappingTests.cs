@@ -1,23 +1,25 @@
-using VertexTraining.Build.Tests.Infrastructure;
+using VertexTraining.Targets.Tests.Infrastructure;
 
-namespace VertexTraining.Build.Tests;
+namespace VertexTraining.Targets.Tests;
 
 /// <summary>
-/// Every property and item of PRODUCT.md that shapes the job, declared in a real .csproj and carried
-/// by real MSBuild into job-request.json, with the REST JSON types Vertex expects (int64 as strings,
-/// durations as "7200s", enums by name).
+/// Every property and item of the product that shapes the job, declared in the test assets' project bodies and
+/// carried by the real targets and tasks into job-request.json, with the REST JSON types Vertex expects (int64
+/// as strings, durations as "7200s", enums by name). The image is the stand-in's, named by the targets' own
+/// Artifact Registry default ({region}-docker.pkg.dev/{project}/{repository}/{assembly}).
 /// </summary>
-public sealed class JobDocumentMappingTests : IDisposable
+public sealed class JobRequestMappingTests
 {
-    private readonly List<TestProject> _projects = [];
+    private static readonly Dictionary<string, string> DryRun = new() { ["VertexDryRun"] = "true" };
 
-    [RegistryFact]
+    [Fact]
     public void Every_job_property_and_item_of_the_project_lands_in_the_CustomJob()
     {
-        TestEnvironment.RequireRegistry();
-        var run = DryRun("FullJobTrainer");
-        var document = run.Document;
-        var image = $"{run.ImageName}@{run.PinnedDigest()}";
+        using var project = TargetsProject.FromAsset("FullJobTrainer");
+        var run = project.Build(DryRun, "SubmitTraining");
+        run.AssertSuccess();
+        var document = project.ReadJobRequest();
+        const string image = "europe-west4-docker.pkg.dev/my-project/training/fulljobtrainer@" + TargetsProject.StandInDigest;
 
         Json.String(document, "displayName", "full-job-mapping");
         Json.Absent(document, "studySpec");
@@ -96,15 +98,16 @@ public sealed class JobDocumentMappingTests : IDisposable
             """, Json.At(document, "jobSpec.workerPoolSpecs"), "jobSpec.workerPoolSpecs");
     }
 
-    [RegistryFact]
+    [Fact]
     public void Hyperparameters_make_a_HyperparameterTuningJob_with_studySpec_and_trialJobSpec()
     {
-        TestEnvironment.RequireRegistry();
-        var run = DryRun("TuningTrainer");
-        var document = run.Document;
-        var image = $"{run.ImageName}@{run.PinnedDigest()}";
+        using var project = TargetsProject.FromAsset("TuningTrainer");
+        var run = project.Build(DryRun, "SubmitTraining");
+        run.AssertSuccess();
+        var document = project.ReadJobRequest();
+        const string image = "us-central1-docker.pkg.dev/my-project/training/tuningtrainer@" + TargetsProject.StandInDigest;
 
-        Assert.Contains(run.Build.VertexLines, l => l.Contains("HyperparameterTuningJob request written", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.Contains("HyperparameterTuningJob request written", StringComparison.Ordinal));
         Json.String(document, "displayName", "tuning-mapping");
         Json.Absent(document, "jobSpec");
         Json.Number(document, "maxTrialCount", 20);
@@ -153,29 +156,5 @@ public sealed class JobDocumentMappingTests : IDisposable
             ]
             """, Json.At(document, "trialJobSpec.workerPoolSpecs"), "trialJobSpec.workerPoolSpecs");
         Json.String(document, "trialJobSpec.scheduling.timeout", "5400s");
-    }
-
-    public void Dispose()
-    {
-        foreach (var project in _projects)
-        {
-            project.Dispose();
-        }
-    }
-
-    private Submission DryRun(string asset)
-    {
-        var project = TestProject.Create(asset);
-        _projects.Add(project);
-        var properties = new BuildProperties
-        {
-            ["ContainerRegistry"] = TestEnvironment.Registry,
-            ["ContainerRepository"] = "vertex-tests/" + TestRun.UniqueName(asset.ToLowerInvariant()),
-            ["VertexCudaImageRepository"] = TestEnvironment.BaseImageRepository,
-            ["VertexDryRun"] = "true",
-        };
-        var run = Submission.Publish(project, properties);
-        run.Build.AssertSuccess();
-        return run;
     }
 }

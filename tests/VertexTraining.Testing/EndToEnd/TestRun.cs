@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace VertexTraining.Build.Tests.Infrastructure;
+namespace VertexTraining.Testing;
 
 /// <summary>
 /// State shared by every test of one run: a temp root holding the NuGet global packages folder
@@ -8,7 +8,7 @@ namespace VertexTraining.Build.Tests.Infrastructure;
 /// stale VertexTraining.Build of the same version would be picked up), the binlogs, and an empty
 /// docker config so no credentials of the machine's user leak into a test.
 /// </summary>
-internal static class TestRun
+public static class TestRun
 {
     private const string RunPrefix = "run-";
     private static readonly Lazy<string> LazyRoot = new(CreateRoot);
