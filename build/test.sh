@@ -17,22 +17,30 @@ SLN=BuildTasks.sln; [[ -f $SLN ]] || SLN=BuildTasks.slnx
 dotnet build "$SLN" -c Release
 dotnet pack "$SLN" -c Release --no-build -o artifacts/packages
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# One TRX file per test project (the Visual Studio test results format) besides the console: the
+# tier summary below reads each file's <Counters> and the test assembly it names.
+results=artifacts/test-results
+rm -rf "$results"
 status=0
-dotnet test "$SLN" -c Release --no-build --logger "console;verbosity=normal" "$@" | tee "$log" || status=$?
+dotnet test "$SLN" -c Release --no-build --logger "console;verbosity=normal" \
+  --logger trx --results-directory "$results" "$@" || status=$?
 
-# dotnet test prints one summary line per test project amid everything else; gather them by tier
-# (README.md, "Test tiers").
 echo
-echo "Tests per tier:"
-grep -E '^(Passed|Failed)!' "$log" | sed -E 's/^(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+), Total: +([0-9]+), Duration: (.*) - (VertexTraining\.[A-Za-z]+\.Tests)\.dll.*/\7 \1 \3 \2 \4 \5 \6/' \
-  | while read -r project outcome passed failed skipped total duration; do
-      case $project in
-        *.Targets.Tests) tier="targets (in process)" ;;
-        *.Build.Tests|*.Layers.Tests|*.Local.Tests) tier="end to end" ;;
-        *) tier="unit" ;;
-      esac
-      printf '  %-22s %-32s %s: %4s passed, %s failed, %s skipped, %4s total, %s\n' "$tier" "$project" "$outcome" "$passed" "$failed" "$skipped" "$total" "$duration"
-    done | sort || true
+echo "Tests per tier (README.md, \"Test tiers\"):"
+compgen -G "$results/*.trx" >/dev/null || echo "  no test results in $results"
+for trx in "$results"/*.trx; do
+  [[ -f $trx ]] || continue
+  project=$(grep -o -m1 'codeBase="[^"]*\.dll"' "$trx" | sed -E 's#.*/##; s/\.dll"$//')
+  project=${project:-"(ran no test)"}
+  counters=$(grep -o -m1 '<Counters [^>]*>' "$trx")
+  count() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
+  case ${project,,} in
+    *.targets.tests) tier="targets (in process)" ;;
+    *.build.tests|*.layers.tests|*.local.tests) tier="end to end" ;;
+    *) tier="unit" ;;
+  esac
+  total=$(count total) passed=$(count passed) failed=$(count failed)
+  printf '  %-22s %-32s %4s passed, %s failed, %s skipped, %4s total\n' \
+    "$tier" "$project" "$passed" "$failed" "$((total - passed - failed))" "$total"
+done | sort
 exit "$status"
