@@ -41,12 +41,13 @@ public sealed class TrialEventsTests : IDisposable
     }
 
     [Fact]
-    public void Started_finished_and_progress_lines_carry_the_trial_and_the_exact_values()
+    public void Started_lines_carry_the_exact_values_and_value_lines_those_of_the_trial_table()
     {
         Assert.Equal("trial 3: started with lr=0.01, layers=2", TrialEvents.Started("3", "lr=0.01, layers=2", again: false));
         Assert.Equal("trial 3: started again with lr=0.01", TrialEvents.Started("3", "lr=0.01", again: true));
         Assert.Equal("trial 3: accuracy = 0.1 at step 7", TrialEvents.Progress("3", "accuracy", new MetricFile.Record(7, 0.1, null)));
-        Assert.Equal("trial 3: finished, accuracy = 0.30000000000000004", TrialEvents.Finished("3", "accuracy", 0.1 + 0.2, null));
+        Assert.Equal("trial 3: finished, accuracy = 0.3", TrialEvents.Finished("3", "accuracy", 0.1 + 0.2, null));
+        Assert.Equal("trial 3: accuracy = 0.826667 at step 13", TrialEvents.Progress("3", "accuracy", new MetricFile.Record(13, 0.8266666666666667, null)));
         Assert.Equal("trial 3: finished, accuracy = 0.5 (stopped early at step 4)", TrialEvents.Finished("3", "accuracy", 0.5, 4));
     }
 

@@ -58,7 +58,7 @@ public sealed class TrialEventOutputTests : IDisposable
             Assert.Contains($"VertexTraining: trial {id}: started with x={x}", lines);
             var final = trials[id].FinalMeasurement!.Metrics!.Single().Value;
             Assert.Equal(double.Parse(x, CultureInfo.InvariantCulture) * (1 - Math.Exp(-Steps / 2.0)), final, 12);
-            Assert.Contains($"VertexTraining: trial {id}: finished, score = {final.ToString("R", CultureInfo.InvariantCulture)}", lines);
+            Assert.Contains($"VertexTraining: trial {id}: finished, score = {final.ToString("G6", CultureInfo.InvariantCulture)}", lines);
 
             // Its values while it ran: the first report at once, then at most one per 5 s, so fewer than its reports.
             var progress = lines.Where(l => l.StartsWith($"VertexTraining: trial {id}: score = ", StringComparison.Ordinal)).ToList();

@@ -13,12 +13,12 @@ internal static class TrialEvents
     public static string Started(string trialId, string parameters, bool again) =>
         $"trial {trialId}: {(again ? "started again" : "started")} with {parameters}";
 
+    // Values as the trial table prints them (6 significant digits): the exact ones are in job.json and the metric files.
     public static string Progress(string trialId, string metricId, MetricFile.Record latest) =>
-        string.Create(CultureInfo.InvariantCulture, $"trial {trialId}: {metricId} = {latest.Value:R} at step {latest.Step}");
+        string.Create(CultureInfo.InvariantCulture, $"trial {trialId}: {metricId} = {TrialReport.FormatNumber(latest.Value)} at step {latest.Step}");
 
     public static string Finished(string trialId, string metricId, double value, long? stoppedEarlyAtStep) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"trial {trialId}: finished, {metricId} = {value:R}{(stoppedEarlyAtStep is { } step ? $" (stopped early at step {step})" : "")}");
+        $"trial {trialId}: finished, {metricId} = {TrialReport.FormatNumber(value)}{(stoppedEarlyAtStep is { } step ? $" (stopped early at step {step})" : "")}";
 
     /// <summary>A failed trial, with the command that shows its output and where the files are.</summary>
     public static string Failed(string trialId, string reason, string jobName, RunFolder folder) =>
