@@ -80,11 +80,7 @@ public sealed class ReportTests : IDisposable
         };
         var charts = HeadlessChromium.ElementsWithClass(dom, "chart").ToDictionary(c => c["id"]);
         Assert.Equal(expected.Keys.Order(), charts.Keys.Order());
-        foreach (var (id, points) in expected)
-        {
-            Assert.True(charts[id].TryGetValue("data-rendered-points", out var rendered), $"{id} was not drawn");
-            Assert.True(rendered == points.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{id}: drew {rendered} points, the job has {points}");
-        }
+        HeadlessChromium.AssertRenderedPoints(dom, expected);
 
         // The trial table: one row per trial, the best one marked.
         var rows = HeadlessChromium.ElementsWithClass(dom, "best");

@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 
-namespace VertexTraining.Local.Tests;
+namespace VertexTraining.Testing;
 
 /// <summary>
 /// Debian's headless Chromium (installed by build/setup-test-env.sh), run on a file with the network cut off: the DOM
-/// after the page's scripts ran, and a screenshot.
+/// after the page's scripts ran, and a screenshot. Shared by the tests that open our reports: the probe job's
+/// (Local.Tests) and the sample's, whose screenshot is the documentation's picture (Build.Tests).
 /// </summary>
-internal static partial class HeadlessChromium
+public static partial class HeadlessChromium
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
@@ -18,8 +19,7 @@ internal static partial class HeadlessChromium
     /// <summary>The serialized DOM once the page's timers and promises settled (virtual time).</summary>
     public static async Task<string> DumpDomAsync(string htmlFile, string profile)
     {
-        var result = await RunAsync(profile, "--dump-dom", new Uri(htmlFile).AbsoluteUri);
-        return result.Output;
+        return await RunAsync(profile, "--dump-dom", new Uri(htmlFile).AbsoluteUri);
     }
 
     public static async Task ScreenshotAsync(string htmlFile, string png, string profile, int width, int height)
@@ -28,11 +28,12 @@ internal static partial class HeadlessChromium
         Assert.True(File.Exists(png), $"Chromium wrote no screenshot {png}");
     }
 
-    private static async Task<Commands.Result> RunAsync(string profile, params string[] arguments)
+    /// <summary>Runs Chromium to its end and returns its standard output (the DOM for --dump-dom; its log lines go to stderr).</summary>
+    private static async Task<string> RunAsync(string profile, params string[] arguments)
     {
         var chromium = Executable ?? throw new InvalidOperationException("chromium is not installed (build/setup-test-env.sh installs it)");
         Directory.CreateDirectory(profile);
-        var result = await Commands.RunAsync(chromium,
+        using var child = ChildProcess.Start(chromium,
         [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
             // WebGL (plotly's parallel coordinates) on the CPU: there is no GPU here.
@@ -40,9 +41,10 @@ internal static partial class HeadlessChromium
             // Nothing may come from the network: every host name fails to resolve.
             "--host-resolver-rules=MAP * ~NOTFOUND",
             $"--user-data-dir={profile}", "--virtual-time-budget=30000", .. arguments,
-        ], Timeout);
-        Assert.True(result.ExitCode == 0, $"chromium exited {result.ExitCode}\n{result.Error}");
-        return result;
+        ]);
+        Assert.True(await child.WaitForExitAsync(Timeout), $"chromium did not finish within {Timeout}\n{child.Interleaved}");
+        Assert.True(child.Process.ExitCode == 0, $"chromium exited {child.Process.ExitCode}\n{ChildProcess.Snapshot(child.StandardError)}");
+        return ChildProcess.Snapshot(child.StandardOutput);
     }
 
     /// <summary>The attributes of every element whose class list has <paramref name="cssClass"/>, in document order.</summary>
@@ -51,6 +53,21 @@ internal static partial class HeadlessChromium
             .Select(tag => Attribute().Matches(tag.Value).DistinctBy(a => a.Groups["name"].Value)
                 .ToDictionary(a => a.Groups["name"].Value, a => System.Net.WebUtility.HtmlDecode(a.Groups["value"].Value)))
             .Where(attributes => attributes.TryGetValue("class", out var classes) && classes.Split(' ').Contains(cssClass))];
+
+    /// <summary>
+    /// Asserts that each chart (by element id) drew the expected number of points: the report's script sets
+    /// <c>data-rendered-points</c> from the marker elements plotly put in the page, so this counts what was drawn.
+    /// </summary>
+    public static void AssertRenderedPoints(string dom, IReadOnlyDictionary<string, int> expected)
+    {
+        var charts = ElementsWithClass(dom, "chart").ToDictionary(c => c["id"]);
+        foreach (var (id, points) in expected)
+        {
+            Assert.True(charts.TryGetValue(id, out var chart), $"The page has no chart {id}");
+            Assert.True(chart.TryGetValue("data-rendered-points", out var rendered), $"{id} was not drawn");
+            Assert.True(rendered == points.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{id}: drew {rendered} points, the job has {points}");
+        }
+    }
 
     /// <summary>The text of the element with <paramref name="id"/>, or null.</summary>
     public static string? TextOf(string dom, string id) =>
@@ -70,7 +87,7 @@ public sealed class ChromiumFactAttribute : FactAttribute
 {
     public ChromiumFactAttribute()
     {
-        if (!TestEnvironment.Required && HeadlessChromium.Executable is null)
+        if (!TestEnvironment.IsRequired && HeadlessChromium.Executable is null)
         {
             Skip = "Needs chromium on PATH (build/setup-test-env.sh installs Debian's chromium package).";
         }
