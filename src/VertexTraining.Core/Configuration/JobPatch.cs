@@ -47,7 +47,7 @@ public static class JobPatch
             return null;
         }
 
-        PatchedDocumentChecks.Run(patched, patchFile, bag);
+        PatchedDocumentChecks.Run(patched, specName, patchFile, bag);
         return bag.HasErrors ? null : typed.WithJson(patched);
     }
 

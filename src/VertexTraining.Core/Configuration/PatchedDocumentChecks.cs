@@ -13,9 +13,12 @@ namespace VertexTraining.Core.Configuration;
 internal static class PatchedDocumentChecks
 {
     private static readonly string[] Strategies = ["STRATEGY_UNSPECIFIED", "ON_DEMAND", "LOW_COST", "STANDARD", "SPOT", "FLEX_START"];
-    private static readonly string[] BootDiskTypes = WorkerPoolMapper.BootDiskTypes;
 
-    public static void Run(JsonObject document, string patchFile, DiagnosticBag bag)
+    /// <param name="document">The patched document.</param>
+    /// <param name="specName">jobSpec or trialJobSpec: the spec object <see cref="JobPatch"/> found in it.</param>
+    /// <param name="patchFile">The patch, for messages.</param>
+    /// <param name="bag">Collects errors.</param>
+    public static void Run(JsonObject document, string specName, string patchFile, DiagnosticBag bag)
     {
         void Error(string code, string path, string message) =>
             bag.Error(code, VertexProperty.JobPatch, $"After {VertexProperty.JobPatch} ({patchFile}), {path} {message}");
@@ -26,7 +29,6 @@ internal static class PatchedDocumentChecks
             Error(DiagnosticCodes.InvalidDisplayName, "displayName", "must be a string of 1 to 128 characters.");
         }
 
-        var specName = document.ContainsKey("trialJobSpec") ? "trialJobSpec" : "jobSpec";
         var spec = (JsonObject)document[specName]!;
         if (spec["workerPoolSpecs"] is not JsonArray pools || pools.Count is 0 or > 4 || pools[0] is not JsonObject { Count: > 0 })
         {
@@ -66,16 +68,17 @@ internal static class PatchedDocumentChecks
             error(DiagnosticCodes.PrimaryPoolReplicaCount, $"{path}.replicaCount", $"is {replicas}; the primary pool must have exactly 1 replica.");
         }
 
-        if (pool.Count > 0 && ProtoJson.String(pool["machineSpec"]?["machineType"]) is not { Length: > 0 })
+        var machine = pool["machineSpec"];
+        var machineType = ProtoJson.String(machine?["machineType"]);
+        if (pool.Count > 0 && machineType is not { Length: > 0 })
         {
             error(DiagnosticCodes.InvalidMachineType, $"{path}.machineSpec.machineType", "is missing; every pool that runs needs a machine type, e.g. n1-standard-4.");
         }
 
-        var machineType = ProtoJson.String(pool["machineSpec"]?["machineType"]);
-        var accelerator = ProtoJson.String(pool["machineSpec"]?["acceleratorType"]);
+        var accelerator = ProtoJson.String(machine?["acceleratorType"]);
         if (machineType is not null && accelerator is not null and not "ACCELERATOR_TYPE_UNSPECIFIED" && !MachineCatalog.IsTpu(accelerator))
         {
-            CheckAccelerator(machineType, accelerator, ProtoJson.Int64(pool["machineSpec"]?["acceleratorCount"]), $"{path}.machineSpec", error);
+            CheckAccelerator(machineType, accelerator, ProtoJson.Int64(machine?["acceleratorCount"]), $"{path}.machineSpec", error);
         }
 
         if (pool["diskSpec"]?["bootDiskSizeGb"] is { } sizeNode && ProtoJson.Int64(sizeNode) is not (>= 100 and <= 64_000))
@@ -83,9 +86,9 @@ internal static class PatchedDocumentChecks
             error(DiagnosticCodes.InvalidBootDiskSize, $"{path}.diskSpec.bootDiskSizeGb", $"is {sizeNode.ToJsonString()}; valid sizes are 100 to 64000 (GB).");
         }
 
-        if (ProtoJson.String(pool["diskSpec"]?["bootDiskType"]) is { } diskType && !BootDiskTypes.Contains(diskType))
+        if (ProtoJson.String(pool["diskSpec"]?["bootDiskType"]) is { } diskType && !WorkerPoolMapper.BootDiskTypes.Contains(diskType))
         {
-            error(DiagnosticCodes.InvalidBootDiskType, $"{path}.diskSpec.bootDiskType", $"is '{diskType}'; valid types are {string.Join(", ", BootDiskTypes)}.");
+            error(DiagnosticCodes.InvalidBootDiskType, $"{path}.diskSpec.bootDiskType", $"is '{diskType}'; valid types are {string.Join(", ", WorkerPoolMapper.BootDiskTypes)}.");
         }
 
         // A share's mountPoint becomes a folder name under /mnt/nfs/ or /mnt/lustre/, on Vertex and in local runs.
