@@ -22,15 +22,17 @@ public static class ArgsAsWritten
     public static (IReadOnlyList<string> Args, IReadOnlyList<VertexDiagnostic> Warnings) Restore(
         IReadOnlyList<(string Spec, string? DefiningFile)> items)
     {
-        var files = new Dictionary<string, (List<string> Includes, List<Piece> Pieces, int Next)>(StringComparer.Ordinal);
+        // Per defining file: its literal Includes with their pieces (split once, for matching and for the warnings),
+        // all pieces in document order, and where the next match is looked for.
+        var files = new Dictionary<string, (List<(string Include, List<Piece> Parts)> Includes, List<Piece> Pieces, int Next)>(StringComparer.Ordinal);
         var args = new List<string>(items.Count);
         foreach (var (spec, definingFile) in items)
         {
             var file = definingFile ?? "";
             if (!files.TryGetValue(file, out var state))
             {
-                var includes = ReadLiteralIncludes(definingFile);
-                state = (includes, [.. includes.SelectMany(SplitLikeMSBuild)], 0);
+                var includes = ReadLiteralIncludes(definingFile).Select(include => (Include: include, Parts: SplitLikeMSBuild(include))).ToList();
+                state = (includes, [.. includes.SelectMany(x => x.Parts)], 0);
             }
 
             // Pieces are matched in document order; items built from properties or with conditions
@@ -51,13 +53,12 @@ public static class ArgsAsWritten
 
         var warnings = files.Values
             .SelectMany(f => f.Includes)
-            .Select(include => (include, parts: SplitLikeMSBuild(include)))
-            .Where(x => x.parts.Count > 1)
+            .Where(x => x.Parts.Count > 1)
             .Select(x => new VertexDiagnostic(
                 DiagnosticCodes.ArgSplitOnSemicolon,
                 VertexItem.Arg,
-                $"{VertexItem.Arg} Include=\"{x.include}\" became {x.parts.Count} arguments " +
-                $"({string.Join(", ", x.parts.Select(p => $"'{p.AsWritten}'"))}): MSBuild splits an Include on ';'. " +
+                $"{VertexItem.Arg} Include=\"{x.Include}\" became {x.Parts.Count} arguments " +
+                $"({string.Join(", ", x.Parts.Select(p => $"'{p.AsWritten}'"))}): MSBuild splits an Include on ';'. " +
                 $"Write one {VertexItem.Arg} per argument, or %3B for a ';' inside one argument.",
                 IsWarning: true))
             .ToList();
