@@ -39,11 +39,14 @@ internal static partial class JobContextMapper
             return (null, null);
         }
 
-        var store = $"projects/{inputs.Get(VertexProperty.Project)}/locations/{inputs.Get(VertexProperty.Region) ?? JobDocumentBuilder.DefaultRegion}/metadataStores/default/contexts/";
+        var store = $"projects/{inputs.Get(VertexProperty.Project)}/locations/{JobRegion(inputs)}/metadataStores/default/contexts/";
         var experimentName = Context(experiment, store, VertexProperty.Experiment, bag);
         var runName = run is null ? null : Context(run, experimentName is null ? store : experimentName + "-", VertexProperty.ExperimentRun, bag);
         return (experimentName, runName);
     }
+
+    /// <summary>The region the job runs in: VertexRegion, or the default the builder uses too.</summary>
+    private static string JobRegion(JobInputs inputs) => inputs.Get(VertexProperty.Region) ?? JobDocumentBuilder.DefaultRegion;
 
     private static string? Context(string value, string prefix, string property, DiagnosticBag bag)
     {
@@ -107,7 +110,7 @@ internal static partial class JobContextMapper
             return null;
         }
 
-        var region = inputs.Get(VertexProperty.Region) ?? JobDocumentBuilder.DefaultRegion;
+        var region = JobRegion(inputs);
         if (location == region)
         {
             bag.Warning(DiagnosticCodes.ProtectedArtifactLocationIsJobRegion, property,
