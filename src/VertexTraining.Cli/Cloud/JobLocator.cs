@@ -32,13 +32,14 @@ internal static partial class JobLocator
         if (LocalJobStore.IsLocalJobName(jobArgument))
         {
             var record = FindLocal(context, jobArgument);
-            return new LocatedJob(JobView.FromLocal(record.Read()), null, null, record);
+            var snapshot = record.Read();
+            return new LocatedJob(JobView.FromLocal(snapshot), null, null, record, snapshot);
         }
 
         try
         {
             var (session, job, projectId) = await LocateAsync(context, parse, options, jobArgument, cancellationToken).ConfigureAwait(false);
-            return new LocatedJob(JobView.FromCloud(job, projectId), session, job, null);
+            return new LocatedJob(JobView.FromCloud(job, projectId), session, job, null, null);
         }
         catch (VertexCloudException e) when (e.Code is DiagnosticCodes.MissingProject or DiagnosticCodes.InvalidJobReference
             && LocalStore(context).Find($"{LocalJobName.Prefix}{jobArgument.Trim()}") is not null)
@@ -130,4 +131,8 @@ internal static partial class JobLocator
 /// <param name="Session">The cloud session, for a cloud job.</param>
 /// <param name="CloudJob">The cloud job, for a cloud job.</param>
 /// <param name="LocalJob">The local record, for a local job.</param>
-internal sealed record LocatedJob(JobView View, CloudSession? Session, VertexJob? CloudJob, LocalJobRecord? LocalJob);
+/// <param name="LocalSnapshot">
+/// The local job's job.json as read to find it: commands that only look at the job use it rather than read the
+/// file again; those that follow a running job read it afresh through <paramref name="LocalJob"/>.
+/// </param>
+internal sealed record LocatedJob(JobView View, CloudSession? Session, VertexJob? CloudJob, LocalJobRecord? LocalJob, LocalJobSnapshot? LocalSnapshot);

@@ -57,9 +57,8 @@ internal static class LogsCommand
     /// <summary>A task the job does not have is a usage error, not an empty log.</summary>
     private static void RequireKnownTask(LocatedJob found, string task)
     {
-        if (found.LocalJob is { } record)
+        if (found.LocalSnapshot is { } local)
         {
-            var local = record.Read();
             JobTasks.RequireKnown(task, local.CustomJob?.JobSpec ?? local.TuningJob?.TrialJobSpec,
                 local.TuningJob is { } tuning ? [.. (tuning.Trials ?? []).Select(t => t.Id).OfType<string>()] : null);
         }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using VertexTraining.Cli.Auth;
 using VertexTraining.Cli.Cloud;
 using VertexTraining.Core.Cloud;
 using VertexTraining.Core.Cloud.Quotas;
@@ -48,11 +47,9 @@ internal static class QuotaCommand
 
             var result = await QuotaCheck.RunAsync(async token =>
             {
-                var credential = await ApplicationDefaultCredentials.ResolveAsync(context, token).ConfigureAwait(false);
-                Action<string>? trace = verbose ? line => context.Err.WriteLine($"  [http] {line}") : null;
                 // One attempt within the deadline: a quota check that waits out retries would hold up the submission it is meant to speed up.
                 var retry = new RetryPolicy { MaxAttempts = 1, RequestTimeout = limit, Delay = context.Retry.Delay };
-                var client = new CloudQuotasClient(new CloudHttpClient(context.Http, baseUri, new GoogleTokenSource(credential), retry, "Cloud Quotas", trace));
+                var client = await CloudSession.QuotasAsync(context, baseUri, retry, verbose, token).ConfigureAwait(false);
                 return await client.TrainingLimitsAsync(project, region, token).ConfigureAwait(false);
             }, document, limit, cancellationToken);
 

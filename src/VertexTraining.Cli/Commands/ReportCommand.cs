@@ -31,8 +31,8 @@ internal static class ReportCommand
         command.SetCliAction(async (parse, context, cancellationToken) =>
         {
             var found = await JobLocator.FindAsync(context, parse, options, parse.GetValue(job)!, cancellationToken);
-            var report = found.LocalJob is { } local
-                ? JobReportBuilder.ForLocal(local.Read())
+            var report = found.LocalSnapshot is { } local
+                ? JobReportBuilder.ForLocal(local)
                 : JobReportBuilder.ForCloud(found.CloudJob!, parse.GetValue(options.Project));
             var id = found.LocalJob?.Id ?? found.CloudJob!.Name.Id;
             var path = Path.GetFullPath(Path.Combine(context.WorkingDirectory, parse.GetValue(output) ?? $"{id}-report.html"));
