@@ -29,9 +29,8 @@ public sealed class LockVertexProject : Microsoft.Build.Utilities.Task
         var held = ProjectRunLock.TryAcquire(Folder, out var holder);
         if (held is null)
         {
-            return Log.LogDiagnostics([new VertexDiagnostic(DiagnosticCodes.ProjectRunInProgress, "SubmitTraining",
-                $"Another SubmitTraining of this project is running ({holder}); two at once in one project folder overwrite each other's publish output. Wait for it to end, or run the second from a copy of the project.")],
-                BuildEngine.DiagnosticFile(ProjectFile));
+            return Log.LogVertexError(DiagnosticCodes.ProjectRunInProgress, "SubmitTraining", BuildEngine.DiagnosticFile(ProjectFile),
+                $"Another SubmitTraining of this project is running ({holder}); two at once in one project folder overwrite each other's publish output. Wait for it to end, or run the second from a copy of the project.");
         }
 
         BuildEngine4.RegisterTaskObject(key, held, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);

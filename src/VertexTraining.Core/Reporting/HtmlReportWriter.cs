@@ -94,16 +94,15 @@ public static class HtmlReportWriter
     private static void TrialTable(TuningReportPart tuning, StringBuilder html)
     {
         var trials = tuning.Trials;
-        var parameters = tuning.Parameters.Select(p => p.Id).ToList();
         html.Append("<section id=\"trials\"><h2>Trials</h2>\n<p>").Append(E(trials.DescribeBest())).Append(". Trials: ")
             .Append(E(trials.Counts.ToString())).Append(". Click a column to sort.</p>\n")
             .Append("<table id=\"trial-table\" class=\"sortable\"><thead><tr>")
             .Append("<th data-type=\"text\">best</th><th data-type=\"number\">trial</th><th data-type=\"text\">state</th><th data-type=\"number\">")
             .Append(E(trials.MetricId)).Append("</th><th data-type=\"number\">duration</th>");
-        foreach (var parameter in parameters)
+        foreach (var parameter in tuning.Parameters)
         {
-            html.Append("<th data-type=\"").Append(tuning.Parameters.First(p => p.Id == parameter).Categories is null ? "number" : "text").Append("\">")
-                .Append(E(parameter)).Append("</th>");
+            html.Append("<th data-type=\"").Append(parameter.Categories is null ? "number" : "text").Append("\">")
+                .Append(E(parameter.Id)).Append("</th>");
         }
 
         html.Append("<th data-type=\"text\">note</th></tr></thead>\n<tbody>\n");
@@ -116,9 +115,9 @@ public static class HtmlReportWriter
                 .Append("<td class=\"state state-").Append(E(row.State)).Append("\">").Append(E(row.State)).Append("</td>")
                 .Append(Cell(Cloud.TrialReport.FormatNumber(row.MetricValue), row.MetricValue?.ToString("R", CultureInfo.InvariantCulture) ?? ""))
                 .Append(Cell(Cloud.TrialReport.FormatDuration(row.Duration), row.Duration?.TotalSeconds.ToString("R", CultureInfo.InvariantCulture) ?? ""));
-            foreach (var parameter in parameters)
+            foreach (var parameter in tuning.Parameters)
             {
-                var value = values.GetValueOrDefault(parameter);
+                var value = values.GetValueOrDefault(parameter.Id);
                 html.Append(value is double d
                     ? Cell(d.ToString("G6", CultureInfo.InvariantCulture), d.ToString("R", CultureInfo.InvariantCulture))
                     : Cell(value?.ToString() ?? "", value?.ToString() ?? ""));

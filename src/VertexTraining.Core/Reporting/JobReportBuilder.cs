@@ -20,10 +20,13 @@ public static class JobReportBuilder
         var folder = snapshot.Record.Folder;
         var document = File.Exists(folder.RequestFile) ? File.ReadAllText(folder.RequestFile) : snapshot.ToJson();
         var tuning = snapshot.TuningJob;
+
+        // Where a replica's AIP_TENSORBOARD_LOG_DIR points in the run folder (null: the custom job's own).
+        string LogsOf(string? trialId) => Path.Combine(folder.OutputsDirectory(trialId), "logs");
         var scalars = tuning is null
-            ? ScalarChartsOfCustomJob(ScalarEventReader.ReadDirectory(Path.Combine(folder.OutputsDirectory(null), "logs")))
+            ? ScalarChartsOfCustomJob(ScalarEventReader.ReadDirectory(LogsOf(null)))
             : ScalarChartsOfTrials((tuning.Trials ?? []).Select(t => t.Id ?? "").Where(id => id.Length > 0)
-                .Select(id => (id, ScalarEventReader.ReadDirectory(Path.Combine(folder.OutputsDirectory(id), "logs")))));
+                .Select(id => (id, ScalarEventReader.ReadDirectory(LogsOf(id)))));
         return Build(snapshot.Name, snapshot.CustomJob, tuning, document,
             [
                 $"dotnet vertex local-run --request {Quote(folder.RequestFile)} --app PUBLISHED_APP   (or --image IMAGE, as the first run)",
@@ -33,7 +36,7 @@ public static class JobReportBuilder
             scalars,
             scalars.Count == 0
                 ? $"The run wrote no TensorBoard scalars (TensorBoardLog.Scalar or HyperTune.Report write them under AIP_TENSORBOARD_LOG_DIR, {(tuning is null ? "outputs/logs/" : "trials/<id>/outputs/logs/")} in the run folder)."
-                : $"Read from the TensorBoard event files in the run folder; `tensorboard --logdir {Quote(tuning is null ? Path.Combine(folder.OutputsDirectory(null), "logs") : Path.Combine(folder.Root, "trials"))}` shows the same curves.");
+                : $"Read from the TensorBoard event files in the run folder; `tensorboard --logdir {Quote(tuning is null ? LogsOf(null) : Path.Combine(folder.Root, "trials"))}` shows the same curves.");
     }
 
     /// <summary>The report of a cloud job read with get (a tuning job's trials carry their measurements).</summary>
@@ -188,12 +191,13 @@ public static class JobReportBuilder
     private static IEnumerable<ReportFact> Images(CustomJobSpec? spec)
     {
         var images = (spec?.WorkerPoolSpecs ?? []).Select(p => p.ContainerSpec?.ImageUri).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        foreach (var image in images)
+        for (var i = 0; i < images.Count; i++)
         {
-            yield return new ReportFact(images.Count == 1 ? "Image" : $"Image {images.IndexOf(image) + 1}", image);
-            var at = image.IndexOf("@sha256:", StringComparison.Ordinal);
-            yield return new ReportFact(images.Count == 1 ? "Image digest" : $"Image {images.IndexOf(image) + 1} digest",
-                at >= 0 ? image[(at + 1)..] : "not pinned by digest (a tag can move: the same job may not run the same code)");
+            var label = images.Count == 1 ? "Image" : string.Create(CultureInfo.InvariantCulture, $"Image {i + 1}");
+            yield return new ReportFact(label, images[i]);
+            var at = images[i].IndexOf("@sha256:", StringComparison.Ordinal);
+            yield return new ReportFact(label + " digest",
+                at >= 0 ? images[i][(at + 1)..] : "not pinned by digest (a tag can move: the same job may not run the same code)");
         }
     }
 
